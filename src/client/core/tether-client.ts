@@ -1,0 +1,420 @@
+/**
+ * The game client without a screen: joins, keeps the player through drops (resume within the
+ * grace period, or rejoin with the account token after a server restart), tracks everyone's
+ * state, predicts the own player, interpolates the others, and delivers chat exactly once.
+ * The browser renders from it; bots and tests drive it directly. No DOM, no Node.
+ *
+ * Life of a reconnect: the connection notices silence or a close -> status `reconnecting` ->
+ * a new socket offers the resume token in its upgrade -> `welcome` (resumed) arrives with the
+ * current state; or `resume_failed` -> `hello` with the account token -> `welcome` (a new
+ * session of the same profile). Either way: unacknowledged chat is resent with its original id
+ * (the server drops repeats), chat missed meanwhile is replayed after our last seq, inputs
+ * pressed into the dead link are forgotten, and the own player restarts from the server's state.
+ */
+import type { Clock } from '../../shared/clock.js';
+import { CloseCode } from '../../shared/close-codes.js';
+import { checkChatText } from '../../shared/chat-text.js';
+import { type Body } from '../../shared/movement.js';
+import {
+  PROTOCOL_VERSION,
+  decodeServerMessage,
+  encodeMessage,
+  type ChatLine,
+  type ClientMessage,
+  type ErrorCode,
+  type PlayerInfo,
+  type ServerMessage,
+  type Welcome,
+} from '../../shared/protocol.js';
+import { subprotocolsFor } from '../../shared/resume-offer.js';
+import { decodeSnapshot, SNAPSHOT_FULL, type BodyState, type Snapshot } from '../../shared/snapshot-codec.js';
+import type { WorldRules } from '../../shared/world-rules.js';
+import type { BackoffOptions } from '../../shared/backoff.js';
+import { ReconnectingConnection, type LinkStatus, type LivenessOptions } from './connection.js';
+import { Emitter } from './emitter.js';
+import { InterpolationBuffer } from './interpolation.js';
+import { Predictor } from './prediction.js';
+import { ServerClock } from './server-clock.js';
+import type { TransportFactory } from './transport.js';
+
+export interface TetherClientOptions {
+  /** WebSocket URL of the server, e.g. ws://127.0.0.1:5000/ws */
+  readonly url: string;
+  readonly transport: TransportFactory;
+  readonly clock: Clock;
+  readonly name: string;
+  readonly character: number;
+  readonly accountToken?: string | undefined;
+  readonly password?: string | undefined;
+  readonly random?: () => number;
+  readonly backoff?: BackoffOptions;
+  readonly liveness?: LivenessOptions;
+  /** Playback delay for other players; adapted to jitter by the smoothing work. */
+  readonly playbackDelayMs?: number;
+}
+
+export interface RemotePlayer {
+  info: PlayerInfo;
+  readonly buffer: InterpolationBuffer;
+}
+
+export interface OutgoingChat {
+  readonly id: string;
+  readonly text: string;
+  status: 'pending' | 'sent' | 'failed';
+}
+
+export interface TetherClientEvents {
+  status: (status: LinkStatus) => void;
+  welcome: (welcome: Welcome) => void;
+  /** A join was refused (bad name, taken name, wrong password): the join screen shows it. */
+  refused: (code: ErrorCode, message: string) => void;
+  /** A new account token to keep (first join with a new name). */
+  account: (name: string, accountToken: string) => void;
+  joined: (player: PlayerInfo) => void;
+  left: (id: number, reason: string) => void;
+  presence: (id: number, state: 'live' | 'reconnecting') => void;
+  chat: (line: ChatLine) => void;
+  chatRejected: (id: string, reason: string, retryAfterMs: number | undefined) => void;
+  snapshot: (snapshot: Snapshot) => void;
+}
+
+export class TetherClient extends Emitter<TetherClientEvents> {
+  readonly connection: ReconnectingConnection;
+  readonly serverClock = new ServerClock();
+  readonly players = new Map<number, RemotePlayer>();
+  readonly chatLog: ChatLine[] = [];
+  readonly outbox = new Map<string, OutgoingChat>();
+  selfId: number | null = null;
+  rules: WorldRules | null = null;
+  predictor: Predictor | null = null;
+  lastChatSeq: number | undefined = undefined;
+  lastTick = 0;
+  resumes = 0;
+  rejoins = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+  /** Session secrets; the resume token is kept only in memory (and the browser's sessionStorage). */
+  resumeToken: string | null = null;
+  accountToken: string | undefined;
+  playbackDelayMs: number;
+  private heldDirs = 0;
+  private seq = 0;
+  private tickAccumulatorMs = 0;
+  private lastAdvanceMs: number | null = null;
+  private lastSentDirs = 0;
+  private pingId = 0;
+  private readonly pingsInFlight = new Map<number, number>();
+  private tickOffsetMs: number | null = null;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: TetherClientOptions) {
+    super();
+    this.random = opts.random ?? Math.random;
+    this.accountToken = opts.accountToken;
+    this.playbackDelayMs = opts.playbackDelayMs ?? 100;
+    this.connection = new ReconnectingConnection({
+      url: opts.url,
+      transport: opts.transport,
+      clock: opts.clock,
+      random: this.random,
+      protocols: () => subprotocolsFor(this.resumeToken ? { resumeToken: this.resumeToken, lastChatSeq: this.lastChatSeq ?? 0 } : null),
+      ...(opts.backoff ? { backoff: opts.backoff } : {}),
+      ...(opts.liveness ? { liveness: opts.liveness } : {}),
+    });
+    this.connection.on('open', () => {
+      if (!this.resumeToken) this.sendHello();
+    });
+    this.connection.on('message', (data) => this.receive(data));
+    this.connection.on('heartbeat', () => this.ping());
+    this.connection.on('status', (s) => this.emit('status', s));
+  }
+
+  get status(): LinkStatus {
+    return this.connection.status;
+  }
+
+  get self(): RemotePlayer | undefined {
+    return this.selfId === null ? undefined : this.players.get(this.selfId);
+  }
+
+  start(): void {
+    this.connection.start();
+  }
+
+  /** Leaves the world on purpose: others see the player go at once. */
+  leave(): void {
+    this.send({ t: 'leave' });
+    this.connection.stop(CloseCode.Left, 'left', 1000);
+    this.failOutbox();
+  }
+
+  /** Stops without telling the server (tests use it to simulate a vanished client). */
+  dispose(): void {
+    this.connection.stop(CloseCode.Left, 'disposed', CloseCode.ClientReconnecting);
+  }
+
+  retryNow(): void {
+    this.connection.retryNow();
+  }
+
+  // ---- input and prediction ------------------------------------------------------------------
+
+  setHeldDirs(dirs: number): void {
+    this.heldDirs = dirs;
+  }
+
+  /**
+   * Advances the fixed input tick to `nowMs`: one input per elapsed tick, applied to the
+   * prediction and sent. Called every frame by the browser and on a timer by bots; never
+   * waits for the network. While not live, inputs are not generated (nothing to replay later).
+   */
+  advance(nowMs: number): void {
+    const rules = this.rules;
+    if (!rules || !this.predictor || !this.connection.live) {
+      this.lastAdvanceMs = nowMs;
+      this.tickAccumulatorMs = 0;
+      return;
+    }
+    const tickMs = 1000 / rules.tickRateHz;
+    if (this.lastAdvanceMs === null) this.lastAdvanceMs = nowMs;
+    this.tickAccumulatorMs += Math.max(0, nowMs - this.lastAdvanceMs);
+    this.lastAdvanceMs = nowMs;
+    // A long pause (hidden tab) must not turn into a burst of catch-up movement.
+    if (this.tickAccumulatorMs > tickMs * 3) this.tickAccumulatorMs = tickMs;
+    while (this.tickAccumulatorMs >= tickMs) {
+      this.tickAccumulatorMs -= tickMs;
+      const dirs = this.heldDirs;
+      if (dirs === 0 && this.lastSentDirs === 0) continue;
+      this.seq++;
+      this.predictor.apply(this.seq, dirs);
+      this.lastSentDirs = dirs;
+      this.send({ t: 'input', seq: this.seq, dirs });
+    }
+  }
+
+  /** Fraction of the current input tick that has elapsed, for sub-tick rendering. */
+  get tickFraction(): number {
+    if (!this.rules) return 0;
+    return Math.min(1, this.tickAccumulatorMs / (1000 / this.rules.tickRateHz));
+  }
+
+  get heldDirections(): number {
+    return this.heldDirs;
+  }
+
+  // ---- chat ----------------------------------------------------------------------------------
+
+  /** Queues a chat line; sent now if live, or after the resume. Returns its id or a refusal. */
+  say(raw: string): { ok: true; id: string } | { ok: false; reason: string } {
+    const checked = checkChatText(raw);
+    if (!checked.ok) return { ok: false, reason: checked.reason };
+    const id = this.newChatId();
+    const entry: OutgoingChat = { id, text: checked.text, status: 'pending' };
+    this.outbox.set(id, entry);
+    if (this.connection.live && this.send({ t: 'chat', id, text: checked.text })) entry.status = 'sent';
+    return { ok: true, id };
+  }
+
+  // ---- time ----------------------------------------------------------------------------------
+
+  /** The server tick timeline in ms, estimated from snapshot arrivals: for interpolation. */
+  serverTimeMs(nowMs: number): number {
+    return this.tickOffsetMs === null ? 0 : nowMs + this.tickOffsetMs;
+  }
+
+  /** Where to draw another player now. */
+  remotePosition(id: number, nowMs: number): { x: number; y: number; facing: number; moving: boolean } | undefined {
+    const p = this.players.get(id);
+    if (!p) return undefined;
+    return p.buffer.sample(this.serverTimeMs(nowMs) - this.playbackDelayMs) ?? { x: p.info.x, y: p.info.y, facing: p.info.facing, moving: false };
+  }
+
+  // ---- receiving -----------------------------------------------------------------------------
+
+  private receive(data: string | Uint8Array): void {
+    this.bytesIn += typeof data === 'string' ? data.length : data.byteLength;
+    if (typeof data !== 'string') {
+      const decoded = decodeSnapshot(data);
+      if (decoded.ok) this.applySnapshot(decoded.value);
+      return;
+    }
+    const decoded = decodeServerMessage(data);
+    if (decoded.ok) this.handle(decoded.value);
+  }
+
+  private handle(msg: ServerMessage): void {
+    switch (msg.t) {
+      case 'welcome':
+        return this.onWelcome(msg);
+      case 'resume_failed':
+        this.resumeToken = null;
+        this.sendHello();
+        return;
+      case 'joined':
+        this.upsertPlayer(msg.player);
+        this.emit('joined', msg.player);
+        return;
+      case 'presence': {
+        const p = this.players.get(msg.id);
+        if (p) p.info = { ...p.info, state: msg.state };
+        this.emit('presence', msg.id, msg.state);
+        return;
+      }
+      case 'left':
+        this.players.delete(msg.id);
+        this.emit('left', msg.id, msg.reason);
+        return;
+      case 'chat':
+        return this.onChat(msg);
+      case 'chat_rejected': {
+        const entry = this.outbox.get(msg.id);
+        if (entry) {
+          entry.status = 'failed';
+          this.outbox.delete(msg.id);
+        }
+        this.emit('chatRejected', msg.id, msg.reason, msg.retryAfterMs);
+        return;
+      }
+      case 'error':
+        if (msg.code === 'name_invalid' || msg.code === 'name_taken' || msg.code === 'bad_password') {
+          this.connection.stop(4100, msg.message);
+          this.failOutbox();
+        }
+        this.emit('refused', msg.code, msg.message);
+        return;
+      case 'pong': {
+        const sent = this.pingsInFlight.get(msg.id);
+        this.pingsInFlight.delete(msg.id);
+        if (sent !== undefined) this.serverClock.sample(sent, msg.st, this.opts.clock.now());
+        return;
+      }
+      case 'restarting':
+        this.connection.delayNextRetry(msg.retryAfterMs);
+        return;
+    }
+  }
+
+  private onWelcome(w: Welcome): void {
+    const isResume = w.resumed;
+    if (isResume) this.resumes++;
+    else if (this.selfId !== null) this.rejoins++;
+    if (!isResume) this.serverClock.reset();
+    this.selfId = w.you.id;
+    this.resumeToken = w.resumeToken;
+    if (w.accountToken) {
+      this.accountToken = w.accountToken;
+      this.emit('account', w.you.name, w.accountToken);
+    }
+    this.rules = w.rules;
+    if (this.lastChatSeq !== undefined && w.chatSeq < this.lastChatSeq) this.lastChatSeq = undefined;
+    // The roster is replaced whole: anyone who left while we were away is simply not in it.
+    const seen = new Set<number>();
+    for (const info of w.players) {
+      seen.add(info.id);
+      this.upsertPlayer(info, true);
+    }
+    for (const id of [...this.players.keys()]) if (!seen.has(id)) this.players.delete(id);
+    const me: Body = { x: w.you.x, y: w.you.y, facing: w.you.facing as Body['facing'], moving: false };
+    if (!this.predictor) this.predictor = new Predictor(me, w.rules);
+    else this.predictor.reset(me, w.ackSeq);
+    this.seq = Math.max(this.seq, w.ackSeq);
+    this.lastSentDirs = 0;
+    this.pingsInFlight.clear();
+    this.connection.markLive();
+    this.ping();
+    this.emit('welcome', w);
+    for (const entry of this.outbox.values()) {
+      if (this.send({ t: 'chat', id: entry.id, text: entry.text })) entry.status = 'sent';
+    }
+  }
+
+  private onChat(line: ChatLine): void {
+    if (line.echo) this.outbox.delete(line.echo);
+    if (this.lastChatSeq !== undefined && line.seq <= this.lastChatSeq) return;
+    this.lastChatSeq = line.seq;
+    this.chatLog.push(line);
+    if (this.chatLog.length > 500) this.chatLog.shift();
+    this.emit('chat', line);
+  }
+
+  private applySnapshot(s: Snapshot): void {
+    if (s.tick < this.lastTick && s.kind === SNAPSHOT_FULL) return;
+    this.lastTick = s.tick;
+    const rules = this.rules;
+    if (!rules) return;
+    const now = this.opts.clock.now();
+    const tickTimeMs = (s.tick * 1000) / rules.tickRateHz;
+    // The largest observed (tick time - arrival) belongs to the least-delayed arrival: the timeline.
+    const offset = tickTimeMs - now;
+    if (this.tickOffsetMs === null || offset > this.tickOffsetMs || offset < this.tickOffsetMs - 1000) this.tickOffsetMs = offset;
+    else this.tickOffsetMs -= 0.01; // drift slowly back so a single early burst cannot pin it
+    for (const b of s.bodies) this.applyBody(b, tickTimeMs, s.ackSeq);
+    this.emit('snapshot', s);
+  }
+
+  private applyBody(b: BodyState, timeMs: number, ackSeq: number): void {
+    const p = this.players.get(b.id);
+    if (!p) return;
+    p.info = { ...p.info, x: b.x, y: b.y, facing: b.facing, state: b.reconnecting ? 'reconnecting' : 'live' };
+    p.buffer.push({ timeMs, x: b.x, y: b.y, facing: b.facing, moving: b.moving });
+    if (b.id === this.selfId && this.predictor) {
+      this.predictor.reconcile({ x: b.x, y: b.y, facing: b.facing, moving: b.moving }, ackSeq);
+    }
+  }
+
+  private upsertPlayer(info: PlayerInfo, resetBuffer = false): void {
+    const existing = this.players.get(info.id);
+    const state = { timeMs: this.serverTimeMs(this.opts.clock.now()), x: info.x, y: info.y, facing: info.facing as Body['facing'], moving: false };
+    if (existing) {
+      existing.info = info;
+      // A player who did not move keeps its buffer, so a resume causes no visible jump.
+      const last = existing.buffer.latest;
+      if (resetBuffer && (!last || last.x !== info.x || last.y !== info.y)) existing.buffer.reset(state);
+      return;
+    }
+    const buffer = new InterpolationBuffer();
+    buffer.reset(state);
+    this.players.set(info.id, { info, buffer });
+  }
+
+  // ---- sending -------------------------------------------------------------------------------
+
+  private sendHello(): void {
+    this.send({
+      t: 'hello',
+      v: PROTOCOL_VERSION,
+      name: this.opts.name,
+      character: this.opts.character,
+      ...(this.accountToken ? { accountToken: this.accountToken } : {}),
+      ...(this.lastChatSeq !== undefined ? { lastChatSeq: this.lastChatSeq } : {}),
+      ...(this.opts.password ? { password: this.opts.password } : {}),
+    });
+  }
+
+  private ping(): void {
+    const id = ++this.pingId;
+    const now = this.opts.clock.now();
+    this.pingsInFlight.set(id, now);
+    if (this.pingsInFlight.size > 16) this.pingsInFlight.delete(this.pingsInFlight.keys().next().value as number);
+    this.send({ t: 'ping', id, ct: now });
+  }
+
+  private send(msg: ClientMessage): boolean {
+    const text = encodeMessage(msg);
+    const ok = this.connection.send(text);
+    if (ok) this.bytesOut += text.length;
+    return ok;
+  }
+
+  private failOutbox(): void {
+    for (const entry of this.outbox.values()) entry.status = 'failed';
+  }
+
+  private newChatId(): string {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+    let id = '';
+    for (let i = 0; i < 16; i++) id += alphabet[Math.floor(this.random() * 64)];
+    return id;
+  }
+}

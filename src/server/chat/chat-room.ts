@@ -1,0 +1,70 @@
+/**
+ * The room's chat: a single sequence of lines numbered by `seq`, strictly increasing across
+ * restarts (it continues from the database). The newest lines stay in memory for replay to
+ * players who resume; every line is also written to storage so history survives a restart.
+ *
+ * Exactly-once on the way in: a client tags each line with its own id and resends unacknowledged
+ * lines after a reconnect; a repeated (player, id) returns the line already posted instead of
+ * posting it again. Exactly-once on the way out: clients ask for lines after the last seq they
+ * hold and drop any seq they have already seen.
+ */
+import type { ChatStore, StoredChatLine } from '../store/store.js';
+import type { Logger } from '../logger.js';
+
+const REMEMBERED_IDS_PER_PLAYER = 64;
+
+export class ChatRoom {
+  private readonly history: StoredChatLine[] = [];
+  private readonly recentIds = new Map<number, Map<string, StoredChatLine>>();
+  private seq = 0;
+
+  constructor(
+    private readonly store: ChatStore,
+    private readonly memoryLimit: number,
+    private readonly logger: Logger,
+  ) {}
+
+  async load(): Promise<void> {
+    const lines = await this.store.recent(this.memoryLimit);
+    this.history.push(...lines);
+    this.seq = lines.at(-1)?.seq ?? 0;
+  }
+
+  get lastSeq(): number {
+    return this.seq;
+  }
+
+  /** Returns the line and whether it is new (false: a resend of a line already posted). */
+  post(from: number, name: string, clientId: string, text: string, atMs: number): { line: StoredChatLine; fresh: boolean } {
+    let ids = this.recentIds.get(from);
+    const seen = ids?.get(clientId);
+    if (seen) return { line: seen, fresh: false };
+    const line: StoredChatLine = { seq: ++this.seq, from, name, text, atMs };
+    this.history.push(line);
+    if (this.history.length > this.memoryLimit) this.history.shift();
+    if (!ids) {
+      ids = new Map();
+      this.recentIds.set(from, ids);
+    }
+    ids.set(clientId, line);
+    if (ids.size > REMEMBERED_IDS_PER_PLAYER) ids.delete(ids.keys().next().value as string);
+    this.store.append(line).catch((err: unknown) => this.logger.log('error', 'chat_store_failed', { seq: line.seq, err: String(err) }));
+    return { line, fresh: true };
+  }
+
+  /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */
+  after(seq: number, limit: number): StoredChatLine[] {
+    const lines: StoredChatLine[] = [];
+    for (let i = this.history.length - 1; i >= 0 && lines.length < limit; i--) {
+      const line = this.history[i]!;
+      if (line.seq <= seq) break;
+      lines.push(line);
+    }
+    return lines.reverse();
+  }
+
+  /** Forgets a player's resend ids once they have left for good. */
+  forget(playerId: number): void {
+    this.recentIds.delete(playerId);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Server configuration: defaults, then environment variables, then command-line flags.
+ * Only main.ts calls loadConfig; everything else receives a ServerConfig.
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_RULES, MAX_WORLD_UNITS, type WorldRules } from '../shared/world-rules.js';
+import type { LogLevel } from './logger.js';
+
+export interface ServerConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dbPath: string;
+  readonly rules: WorldRules;
+  readonly graceMs: number;
+  readonly helloTimeoutMs: number;
+  /** Server-side liveness: a protocol ping every heartbeatMs; dead after deadAfterMs of silence. */
+  readonly heartbeatMs: number;
+  readonly deadAfterMs: number;
+  readonly maxConnectionsPerAddress: number;
+  /** Loopback clients (bots, tests) are exempt from the per-address limit unless this is set. */
+  readonly limitLoopback: boolean;
+  readonly allowedOrigins: readonly string[];
+  readonly password: string;
+  readonly chatHistoryLimit: number;
+  readonly positionFlushMs: number;
+  readonly logLevel: LogLevel | 'silent';
+  readonly publicDir: string;
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  host: '127.0.0.1',
+  port: 5000,
+  dbPath: './data/tether.sqlite',
+  rules: DEFAULT_RULES,
+  graceMs: 30_000,
+  helloTimeoutMs: 5_000,
+  heartbeatMs: 1_000,
+  deadAfterMs: 4_000,
+  maxConnectionsPerAddress: 16,
+  limitLoopback: false,
+  allowedOrigins: [],
+  password: '',
+  chatHistoryLimit: 1000,
+  positionFlushMs: 2_000,
+  logLevel: 'info',
+  publicDir: './public',
+};
+
+export const HELP = `Usage: npm start -- [options]     (or: node --import tsx src/server/main.ts [options])
+
+Options (environment variable in brackets):
+  --host HOST               interface to listen on [HOST]                       (default 127.0.0.1)
+  --port PORT               port for the game page and WebSocket, 0 = any [PORT] (default 5000)
+  --db PATH                 SQLite file, or :memory: [TETHER_DB]                (default ./data/tether.sqlite)
+  --tick-rate HZ            simulation ticks per second [TETHER_TICK_RATE]      (default 20)
+  --world WxH               world size in units [TETHER_WORLD]                  (default 1000x1000)
+  --speed UNITS             walking speed in units/s [TETHER_SPEED]             (default 120)
+  --grace-ms MS             how long a dropped player may resume [TETHER_GRACE_MS] (default 30000)
+  --max-conns-per-ip N      connections per remote address [TETHER_MAX_CONNS_PER_IP] (default 16)
+  --limit-loopback          apply that limit to loopback clients too
+  --allowed-origins LIST    comma-separated origins allowed to open the WebSocket,
+                            besides the page's own [TETHER_ALLOWED_ORIGINS]
+  --password SECRET         private server: clients must send it [TETHER_PASSWORD]
+  --log-level LEVEL         debug | info | warn | error | silent [TETHER_LOG_LEVEL] (default info)
+  -h, --help                show this help
+`;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(argv: readonly string[], env: Readonly<Record<string, string | undefined>>): ServerConfig | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      host: { type: 'string' },
+      port: { type: 'string' },
+      db: { type: 'string' },
+      'tick-rate': { type: 'string' },
+      world: { type: 'string' },
+      speed: { type: 'string' },
+      'grace-ms': { type: 'string' },
+      'max-conns-per-ip': { type: 'string' },
+      'limit-loopback': { type: 'boolean' },
+      'allowed-origins': { type: 'string' },
+      password: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) return 'help';
+  const pick = (flag: string | undefined, envName: string): string | undefined => flag ?? env[envName];
+  const d = DEFAULT_CONFIG;
+  const tickRateHz = num(pick(values['tick-rate'], 'TETHER_TICK_RATE'), d.rules.tickRateHz, 'tick rate', 1, 120);
+  const [widthUnits, heightUnits] = world(pick(values.world, 'TETHER_WORLD'), d.rules);
+  const speedUnitsPerS = num(pick(values.speed, 'TETHER_SPEED'), d.rules.speedUnitsPerS, 'speed', 1, 10_000);
+  const logLevel = pick(values['log-level'], 'TETHER_LOG_LEVEL') ?? d.logLevel;
+  if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`unknown log level "${logLevel}"`);
+  const origins = pick(values['allowed-origins'], 'TETHER_ALLOWED_ORIGINS');
+  return {
+    ...d,
+    host: pick(values.host, 'HOST') ?? d.host,
+    port: num(pick(values.port, 'PORT'), d.port, 'port', 0, 65535),
+    dbPath: pick(values.db, 'TETHER_DB') ?? d.dbPath,
+    rules: { widthUnits, heightUnits, speedUnitsPerS, tickRateHz },
+    graceMs: num(pick(values['grace-ms'], 'TETHER_GRACE_MS'), d.graceMs, 'grace period', 0, 24 * 3600_000),
+    maxConnectionsPerAddress: num(pick(values['max-conns-per-ip'], 'TETHER_MAX_CONNS_PER_IP'), d.maxConnectionsPerAddress, 'connections per address', 1, 1_000_000),
+    limitLoopback: values['limit-loopback'] ?? false,
+    allowedOrigins: origins ? origins.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    password: pick(values.password, 'TETHER_PASSWORD') ?? '',
+    logLevel: logLevel as ServerConfig['logLevel'],
+  };
+}
+
+function num(raw: string | undefined, fallback: number, what: string, lo: number, hi: number): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < lo || n > hi) throw new ConfigError(`${what} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
+  return n;
+}
+
+function world(raw: string | undefined, rules: WorldRules): [number, number] {
+  if (raw === undefined) return [rules.widthUnits, rules.heightUnits];
+  const m = /^(\d+)x(\d+)$/.exec(raw);
+  const w = Number(m?.[1]);
+  const h = Number(m?.[2]);
+  if (!m || w < 64 || h < 64 || w > MAX_WORLD_UNITS || h > MAX_WORLD_UNITS) {
+    throw new ConfigError(`world must be WxH with each side from 64 to ${MAX_WORLD_UNITS}, got "${raw}"`);
+  }
+  return [w, h];
+}

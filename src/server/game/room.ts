@@ -1,0 +1,351 @@
+/**
+ * One world and everyone in it: joins, resumes, takeovers, grace periods, inputs, chat and the
+ * per-tick state broadcast. Transport-agnostic: it talks to ClientLinks, receives validated
+ * messages from the gateway, and gets storage, clock and logger through its constructor.
+ *
+ * Life of a drop: the link closes abnormally -> the player stays in the world, marked
+ * reconnecting, and a grace timer starts -> a new connection presents the resume token -> the
+ * stale link (if the server has not noticed it yet) is replaced, the token rotated, the welcome
+ * sent with the player's current state, then the chat it missed. No resume before the timer
+ * fires -> the player leaves like a closed tab.
+ */
+import { CloseCode } from '../../shared/close-codes.js';
+import type { Clock } from '../../shared/clock.js';
+import { checkChatText } from '../../shared/chat-text.js';
+import type { Facing } from '../../shared/movement.js';
+import { checkName, nameKey } from '../../shared/names.js';
+import { PROTOCOL_VERSION, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
+import type { ResumeOffer } from '../../shared/resume-offer.js';
+import { SNAPSHOT_FULL, encodeSnapshot, withAck } from '../../shared/snapshot-codec.js';
+import { ChatRoom } from '../chat/chat-room.js';
+import { TokenBucket } from '../chat/token-bucket.js';
+import type { Logger } from '../logger.js';
+import type { ClientLink } from '../net/client-link.js';
+import { SessionRegistry, newSecret, hashSecret, secretMatches, type Session } from '../sessions/session-registry.js';
+import { NameTakenError, type ProfileRecord, type Storage } from '../store/store.js';
+import { World } from './world.js';
+import type { WorldRules } from '../../shared/world-rules.js';
+
+/** How much chat a fresh join sees, and the most a resume replays. */
+const HISTORY_ON_JOIN = 30;
+const REPLAY_LIMIT = 500;
+
+export interface RoomOptions {
+  readonly rules: WorldRules;
+  readonly graceMs: number;
+  readonly password: string;
+  readonly chatMemoryLimit: number;
+  readonly chatBurst: number;
+  readonly chatPerSecond: number;
+}
+
+interface Player {
+  readonly id: number;
+  name: string;
+  character: number;
+  link: ClientLink | null;
+  readonly session: Session;
+  readonly chatBucket: TokenBucket;
+}
+
+export class Room {
+  readonly world: World;
+  readonly chat: ChatRoom;
+  private readonly players = new Map<number, Player>();
+  private readonly sessions = new SessionRegistry();
+  private shuttingDown = false;
+
+  constructor(
+    private readonly opts: RoomOptions,
+    private readonly storage: Storage,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly random: () => number = Math.random,
+  ) {
+    this.world = new World(opts.rules);
+    this.chat = new ChatRoom(storage.chat, opts.chatMemoryLimit, logger);
+  }
+
+  async load(): Promise<void> {
+    await this.chat.load();
+  }
+
+  get playerCount(): number {
+    return this.players.size;
+  }
+
+  get inGraceCount(): number {
+    let n = 0;
+    for (const p of this.players.values()) if (!p.link) n++;
+    return n;
+  }
+
+  // ---- joining -------------------------------------------------------------------------------
+
+  /** A connection offered a resume token in its upgrade request. True when it resumed. */
+  tryResume(link: ClientLink, offer: ResumeOffer): boolean {
+    const session = this.sessions.find(offer.resumeToken);
+    const player = session ? this.players.get(session.playerId) : undefined;
+    if (!session || !player) {
+      this.logger.log('info', 'resume_refused', { conn: link.connId, reason: 'unknown_or_expired' });
+      link.send({ t: 'resume_failed', reason: 'unknown' });
+      return false;
+    }
+    this.attach(player, link, CloseCode.Replaced, 'replaced by a newer connection of the same session');
+    const token = this.sessions.rotate(session);
+    this.sendWelcome(player, link, token, undefined, true, offer.lastChatSeq);
+    this.logger.log('info', 'resume', { conn: link.connId, player: player.id, name: player.name });
+    return true;
+  }
+
+  async join(link: ClientLink, hello: Hello): Promise<void> {
+    if (hello.v !== PROTOCOL_VERSION) {
+      link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${PROTOCOL_VERSION}, client sent ${hello.v}`);
+      return;
+    }
+    if (this.opts.password && hello.password !== this.opts.password) {
+      link.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
+      this.logger.log('warn', 'join_refused', { conn: link.connId, reason: 'bad_password' });
+      return;
+    }
+    const checked = checkName(hello.name);
+    if (!checked.ok) {
+      link.send({ t: 'error', code: 'name_invalid', message: checked.reason });
+      this.logger.log('info', 'join_refused', { conn: link.connId, reason: 'name_invalid' });
+      return;
+    }
+    const name = checked.name;
+    const key = nameKey(name);
+    let profile = await this.storage.profiles.findByNameKey(key);
+    let newAccountToken: string | undefined;
+    if (profile && !(hello.accountToken && secretMatches(hello.accountToken, profile.accountTokenHash))) {
+      link.send({ t: 'error', code: 'name_taken', message: `The name “${profile.name}” belongs to another player. Please choose another.` });
+      this.logger.log('info', 'join_refused', { conn: link.connId, reason: 'name_taken' });
+      return;
+    }
+    if (link.closed) return;
+    if (!profile) {
+      newAccountToken = newSecret();
+      const spawn = this.world.spawnPoint(this.random);
+      try {
+        profile = await this.storage.profiles.create({ name, nameKey: key, character: hello.character, x: spawn.x, y: spawn.y, accountTokenHash: hashSecret(newAccountToken).toString('hex') });
+      } catch (err) {
+        if (!(err instanceof NameTakenError)) throw err;
+        link.send({ t: 'error', code: 'name_taken', message: `The name “${name}” was just taken. Please choose another.` });
+        return;
+      }
+      if (link.closed) return;
+    } else if (profile.name !== name || profile.character !== hello.character) {
+      await this.storage.profiles.updateAppearance(profile.id, name, hello.character);
+    }
+    this.admit(link, profile, name, hello.character, newAccountToken, hello.lastChatSeq);
+  }
+
+  private admit(link: ClientLink, profile: ProfileRecord, name: string, character: number, accountToken: string | undefined, lastChatSeq: number | undefined): void {
+    const existing = this.players.get(profile.id);
+    if (existing) {
+      // The same profile from another tab or device: the newer connection takes the seat.
+      existing.name = name;
+      existing.character = character;
+      this.attach(existing, link, CloseCode.TakenOver, 'taken over: this player joined from another tab or device');
+      const token = this.sessions.rotate(existing.session);
+      this.sendWelcome(existing, link, token, accountToken, false, lastChatSeq);
+      this.broadcast({ t: 'joined', player: this.infoOf(existing) }, existing.id);
+      this.logger.log('info', 'takeover', { conn: link.connId, player: existing.id, name });
+      return;
+    }
+    const { session, token } = this.sessions.open(profile.id);
+    const player: Player = { id: profile.id, name, character, link: null, session, chatBucket: new TokenBucket(this.opts.chatBurst, this.opts.chatPerSecond, this.clock.now()) };
+    this.players.set(player.id, player);
+    this.world.add(player.id, profile.x, profile.y, profile.facing as Facing);
+    this.attach(player, link, CloseCode.Replaced, 'replaced');
+    this.sendWelcome(player, link, token, accountToken, false, lastChatSeq);
+    this.broadcast({ t: 'joined', player: this.infoOf(player) }, player.id);
+    this.logger.log('info', 'join', { conn: link.connId, player: player.id, name, character, addr: link.remoteAddress });
+  }
+
+  /** Puts a link under a player, closing the one it had (stale or another tab's). */
+  private attach(player: Player, link: ClientLink, oldCloseCode: number, oldReason: string): void {
+    const old = player.link;
+    if (old && old !== link) {
+      old.playerId = null;
+      old.close(oldCloseCode, oldReason);
+    }
+    if (player.session.graceTimer) {
+      this.clock.clearTimeout(player.session.graceTimer);
+      player.session.graceTimer = null;
+    }
+    player.link = link;
+    link.playerId = player.id;
+    link.needsFullState = true;
+    this.world.clearInputs(player.id);
+    const wb = this.world.bodies.get(player.id);
+    if (wb?.reconnecting) {
+      wb.reconnecting = false;
+      this.broadcast({ t: 'presence', id: player.id, state: 'live' }, player.id);
+    }
+  }
+
+  private sendWelcome(player: Player, link: ClientLink, resumeToken: string, accountToken: string | undefined, resumed: boolean, lastChatSeq: number | undefined): void {
+    const wb = this.world.bodies.get(player.id)!;
+    link.send({
+      t: 'welcome',
+      v: PROTOCOL_VERSION,
+      you: this.infoOf(player),
+      resumeToken,
+      ...(accountToken ? { accountToken } : {}),
+      resumed,
+      graceMs: this.opts.graceMs,
+      rules: this.opts.rules,
+      players: [...this.players.values()].map((p) => this.infoOf(p)),
+      tick: this.world.tick,
+      serverTimeMs: this.clock.now(),
+      ackSeq: wb.ackSeq,
+      chatSeq: this.chat.lastSeq,
+    });
+    const missed = lastChatSeq === undefined ? this.chat.after(0, HISTORY_ON_JOIN) : this.chat.after(lastChatSeq, REPLAY_LIMIT);
+    for (const line of missed) link.send(this.chatMessage(line));
+  }
+
+  // ---- leaving -------------------------------------------------------------------------------
+
+  /** The link closed. `onPurpose`: the player left (tab closed); otherwise the grace period starts. */
+  disconnected(link: ClientLink, onPurpose: boolean, code: number): void {
+    const player = link.playerId === null ? undefined : this.players.get(link.playerId);
+    link.playerId = null;
+    if (!player || player.link !== link || this.shuttingDown) return;
+    player.link = null;
+    if (onPurpose || this.opts.graceMs === 0) {
+      this.remove(player, 'closed');
+      return;
+    }
+    const wb = this.world.bodies.get(player.id);
+    if (wb) {
+      wb.reconnecting = true;
+      this.world.clearInputs(player.id);
+    }
+    player.session.graceEndsAtMs = this.clock.now() + this.opts.graceMs;
+    player.session.graceTimer = this.clock.setTimeout(() => {
+      player.session.graceTimer = null;
+      if (!player.link) this.remove(player, 'grace_expired');
+    }, this.opts.graceMs);
+    this.broadcast({ t: 'presence', id: player.id, state: 'reconnecting' });
+    this.logger.log('info', 'dropped', { conn: link.connId, player: player.id, code, graceMs: this.opts.graceMs });
+  }
+
+  private remove(player: Player, reason: 'closed' | 'grace_expired' | 'shutdown'): void {
+    const wb = this.world.bodies.get(player.id);
+    if (wb) this.persist([player.id]);
+    this.world.remove(player.id);
+    this.players.delete(player.id);
+    const session = this.sessions.close(player.id);
+    if (session?.graceTimer) this.clock.clearTimeout(session.graceTimer);
+    this.chat.forget(player.id);
+    this.broadcast({ t: 'left', id: player.id, reason });
+    this.logger.log('info', 'leave', { player: player.id, name: player.name, reason });
+  }
+
+  // ---- playing -------------------------------------------------------------------------------
+
+  input(link: ClientLink, firstSeq: number, dirs: readonly number[]): void {
+    if (link.playerId === null) return;
+    for (let i = 0; i < dirs.length; i++) {
+      if (this.world.queueInput(link.playerId, firstSeq + i, dirs[i]!) === 'overflow') {
+        this.logger.log('debug', 'input_dropped', { conn: link.connId, player: link.playerId, reason: 'queue_full' });
+      }
+    }
+  }
+
+  say(link: ClientLink, clientId: string, raw: string): void {
+    const player = link.playerId === null ? undefined : this.players.get(link.playerId);
+    if (!player) return;
+    const checked = checkChatText(raw);
+    if (!checked.ok) {
+      link.send({ t: 'chat_rejected', id: clientId, reason: checked.reason });
+      return;
+    }
+    const { line, fresh } = this.chat.post(player.id, player.name, clientId, checked.text, Date.now());
+    if (!fresh) {
+      link.send(this.chatMessage(line, clientId));
+      return;
+    }
+    for (const p of this.players.values()) {
+      if (p.link) p.link.send(this.chatMessage(line, p === player ? clientId : undefined));
+    }
+  }
+
+  /** A token bucket decides whether this chat may be posted; returns false and tells the sender if not. */
+  allowChat(link: ClientLink, clientId: string): boolean {
+    const player = link.playerId === null ? undefined : this.players.get(link.playerId);
+    if (!player) return false;
+    const verdict = player.chatBucket.take(this.clock.now());
+    if (verdict.ok) return true;
+    link.send({ t: 'chat_rejected', id: clientId, reason: 'slow_down', retryAfterMs: verdict.retryAfterMs });
+    this.logger.log('info', 'chat_rate_limited', { conn: link.connId, player: player.id });
+    return false;
+  }
+
+  leave(link: ClientLink): void {
+    this.disconnected(link, true, CloseCode.Left);
+    link.close(CloseCode.Left, 'left');
+  }
+
+  /** One tick: advance the world, then send everyone the new state. */
+  tick(): void {
+    this.world.step();
+    const frame = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: this.world.tick, ackSeq: 0, bodies: this.world.bodyStates(), removed: [] });
+    for (const p of this.players.values()) {
+      if (!p.link) continue;
+      const wb = this.world.bodies.get(p.id);
+      if (p.link.sendState(withAck(frame, wb?.ackSeq ?? 0))) p.link.needsFullState = false;
+    }
+  }
+
+  /** Writes moved players' positions to storage; called periodically and on shutdown. */
+  flushPositions(): void {
+    const ids: number[] = [];
+    for (const wb of this.world.bodies.values()) if (wb.dirty) ids.push(wb.id);
+    this.persist(ids);
+  }
+
+  private persist(ids: readonly number[]): void {
+    const rows = [];
+    for (const id of ids) {
+      const wb = this.world.bodies.get(id);
+      if (!wb) continue;
+      wb.dirty = false;
+      rows.push({ id, x: wb.body.x, y: wb.body.y, facing: wb.body.facing });
+    }
+    if (rows.length === 0) return;
+    this.storage.profiles.savePositions(rows).catch((err: unknown) => this.logger.log('error', 'position_save_failed', { err: String(err) }));
+  }
+
+  /** Shutdown: everyone is told to come back after `retryAfterMs`; positions are saved. */
+  shutdown(retryAfterMs: number): void {
+    this.shuttingDown = true;
+    for (const p of this.players.values()) {
+      if (p.session.graceTimer) this.clock.clearTimeout(p.session.graceTimer);
+      p.session.graceTimer = null;
+      if (p.link) {
+        p.link.send({ t: 'restarting', retryAfterMs });
+        p.link.close(CloseCode.ServerRestarting, 'server restarting');
+      }
+    }
+    this.persist([...this.players.keys()]);
+  }
+
+  // ---- helpers -------------------------------------------------------------------------------
+
+  private infoOf(p: Player): PlayerInfo {
+    const wb = this.world.bodies.get(p.id);
+    return { id: p.id, name: p.name, character: p.character, x: wb?.body.x ?? 0, y: wb?.body.y ?? 0, facing: wb?.body.facing ?? 0, state: p.link ? 'live' : 'reconnecting' };
+  }
+
+  private chatMessage(line: { seq: number; from: number; name: string; text: string; atMs: number }, echo?: string): ChatLine {
+    return echo === undefined ? { t: 'chat', ...line } : { t: 'chat', ...line, echo };
+  }
+
+  private broadcast(message: ServerMessage, except?: number): void {
+    for (const p of this.players.values()) if (p.link && p.id !== except) p.link.send(message);
+  }
+}

@@ -1,0 +1,241 @@
+/**
+ * The network boundary: WebSocket upgrades (origin and per-address checks), per-connection
+ * liveness, and the one place where inbound frames are decoded and validated. Nothing malformed
+ * gets past handleFrame; an exception while handling one client's message closes that client
+ * only.
+ *
+ * Liveness: every heartbeatMs the server sends a protocol-level ping. Browsers answer those
+ * even in background tabs whose timers are throttled, so a slow tab is not mistaken for a dead
+ * one. Any frame or pong counts as life; after deadAfterMs of silence the socket is terminated
+ * (no close handshake: the peer is unreachable) and the player enters the grace period.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { CloseCode } from '../../shared/close-codes.js';
+import type { Clock } from '../../shared/clock.js';
+import { MAX_FRAME_BYTES } from '../../shared/limits.js';
+import { SUBPROTOCOL, decodeClientMessage, type ClientMessage } from '../../shared/protocol.js';
+import { parseResumeOffer } from '../../shared/resume-offer.js';
+import type { Room } from '../game/room.js';
+import type { Logger } from '../logger.js';
+import { ClientLink } from './client-link.js';
+
+export interface GatewayOptions {
+  readonly helloTimeoutMs: number;
+  readonly heartbeatMs: number;
+  readonly deadAfterMs: number;
+  readonly maxConnectionsPerAddress: number;
+  readonly limitLoopback: boolean;
+  readonly allowedOrigins: readonly string[];
+  /** Messages per second one connection may send before it counts as a flood. */
+  readonly maxMessagesPerSecond: number;
+}
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
+
+export class Gateway {
+  private readonly wss: WebSocketServer;
+  readonly links = new Set<ClientLink>();
+  private readonly perAddress = new Map<string, number>();
+  private nextConnId = 1;
+  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  rejected = 0;
+
+  constructor(
+    private readonly opts: GatewayOptions,
+    private readonly room: Room,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+  ) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: MAX_FRAME_BYTES,
+      perMessageDeflate: false,
+      // Pick our version; if the client speaks another tether version, still accept it so we can
+      // close with a clear reason instead of a failed handshake the browser cannot explain.
+      handleProtocols: (protocols) => {
+        if (protocols.has(SUBPROTOCOL)) return SUBPROTOCOL;
+        for (const p of protocols) if (p.startsWith('tether.')) return p;
+        return false;
+      },
+    });
+  }
+
+  start(): void {
+    this.heartbeat = setInterval(() => this.checkLiveness(), this.opts.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://x');
+    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    const origin = req.headers.origin;
+    if (origin && !this.originAllowed(origin, req.headers.host)) {
+      this.logger.log('warn', 'upgrade_refused', { reason: 'origin', origin });
+      return refuse(socket, 403, 'Forbidden origin');
+    }
+    const addr = req.socket.remoteAddress ?? 'unknown';
+    const count = this.perAddress.get(addr) ?? 0;
+    if (count >= this.opts.maxConnectionsPerAddress && (this.opts.limitLoopback || !LOOPBACK.test(addr))) {
+      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr, count });
+      return refuse(socket, 429, 'Too many connections from this address');
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr));
+  }
+
+  private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
+    const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now());
+    this.links.add(link);
+    this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
+    let windowStart = this.clock.now();
+    let windowCount = 0;
+
+    ws.on('message', (data: RawData, isBinary: boolean) => {
+      link.lastHeardMs = this.clock.now();
+      const now = link.lastHeardMs;
+      if (now - windowStart >= 1000) {
+        windowStart = now;
+        windowCount = 0;
+      }
+      if (++windowCount > this.opts.maxMessagesPerSecond) {
+        return this.violation(link, CloseCode.Flood, `flood: more than ${this.opts.maxMessagesPerSecond} messages per second`);
+      }
+      if (isBinary) return this.violation(link, CloseCode.ProtocolViolation, 'binary frames are not accepted from clients');
+      this.handleFrame(link, rawToString(data));
+    });
+    ws.on('pong', () => {
+      link.lastHeardMs = this.clock.now();
+    });
+    ws.on('error', (err: Error & { code?: string }) => {
+      this.logger.log('warn', 'socket_error', { conn: link.connId, code: err.code, err: err.message });
+    });
+    ws.on('close', (code: number, reason: Buffer) => {
+      this.links.delete(link);
+      const left = (this.perAddress.get(addr) ?? 1) - 1;
+      if (left <= 0) this.perAddress.delete(addr);
+      else this.perAddress.set(addr, left);
+      clearTimeout(helloTimer);
+      // 1000/1001 from the client, or our own Left close: the player meant to go.
+      const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
+      this.logger.log('debug', 'close', { conn: link.connId, code, reason: reason.toString().slice(0, 80) });
+      this.room.disconnected(link, onPurpose, code);
+    });
+
+    const helloTimer = setTimeout(() => {
+      if (link.playerId === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
+    }, this.opts.helloTimeoutMs);
+    helloTimer.unref();
+
+    if (ws.protocol !== SUBPROTOCOL) {
+      return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${SUBPROTOCOL}, client offered ${ws.protocol || 'none'}`);
+    }
+    const offer = parseResumeOffer(protocolsOf(req));
+    if (offer) this.guard(link, () => this.room.tryResume(link, offer));
+  }
+
+  /** The validation boundary: every inbound text frame passes here and nowhere else. */
+  private handleFrame(link: ClientLink, text: string): void {
+    const decoded = decodeClientMessage(text);
+    if (!decoded.ok) {
+      const code = decoded.kind === 'unknown_type' ? CloseCode.UnknownMessage : CloseCode.ProtocolViolation;
+      return this.violation(link, code, decoded.detail);
+    }
+    this.guard(link, () => this.dispatch(link, decoded.value));
+  }
+
+  private dispatch(link: ClientLink, msg: ClientMessage): void {
+    switch (msg.t) {
+      case 'hello':
+        if (link.playerId !== null || link.joining) {
+          link.send({ t: 'error', code: 'already_joined', message: 'This connection has already joined.' });
+          return;
+        }
+        link.joining = true;
+        this.room
+          .join(link, msg)
+          .catch((err: unknown) => this.internalError(link, err))
+          .finally(() => {
+            link.joining = false;
+          });
+        return;
+      case 'input':
+        return this.room.input(link, msg.seq, [msg.dirs]);
+      case 'inputs':
+        return this.room.input(link, msg.first, msg.dirs);
+      case 'chat':
+        if (this.room.allowChat(link, msg.id)) this.room.say(link, msg.id, msg.text);
+        return;
+      case 'ping':
+        link.send({ t: 'pong', id: msg.id, ct: msg.ct, st: this.clock.now(), tick: this.room.world.tick });
+        return;
+      case 'leave':
+        return this.room.leave(link);
+      default: {
+        const never: never = msg;
+        return never;
+      }
+    }
+  }
+
+  private guard(link: ClientLink, fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.internalError(link, err);
+    }
+  }
+
+  private internalError(link: ClientLink, err: unknown): void {
+    this.logger.log('error', 'handler_failed', { conn: link.connId, player: link.playerId, err: err instanceof Error ? err.stack : String(err) });
+    link.close(CloseCode.InternalError, 'internal error');
+  }
+
+  private violation(link: ClientLink, code: number, reason: string): void {
+    this.rejected++;
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress });
+    link.close(code, reason);
+  }
+
+  private checkLiveness(): void {
+    const now = this.clock.now();
+    for (const link of this.links) {
+      if (now - link.lastHeardMs > this.opts.deadAfterMs) {
+        this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
+        link.terminate();
+      } else {
+        link.ping();
+      }
+    }
+  }
+
+  private originAllowed(origin: string, host: string | undefined): boolean {
+    if (this.opts.allowedOrigins.includes('*') || this.opts.allowedOrigins.includes(origin)) return true;
+    try {
+      return new URL(origin).host === host;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    for (const link of this.links) link.terminate();
+    this.wss.close();
+  }
+}
+
+function rawToString(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+function protocolsOf(req: IncomingMessage): string[] {
+  const header = req.headers['sec-websocket-protocol'];
+  return header ? header.split(',').map((s) => s.trim()) : [];
+}
+
+function refuse(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}

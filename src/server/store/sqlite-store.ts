@@ -1,0 +1,135 @@
+/**
+ * Storage on embedded SQLite (better-sqlite3). WAL mode so position flushes don't block readers;
+ * AUTOINCREMENT so a player id is never handed out twice, even after deletes or restarts.
+ * Chat history is trimmed to a bound so the file cannot grow without limit.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import {
+  NameTakenError,
+  type ChatStore,
+  type NewProfile,
+  type ProfileRecord,
+  type ProfileStore,
+  type SavedPosition,
+  type Storage,
+  type StoredChatLine,
+} from './store.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS profiles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  name TEXT NOT NULL,
+  name_key TEXT NOT NULL UNIQUE,
+  character INTEGER NOT NULL,
+  x REAL NOT NULL,
+  y REAL NOT NULL,
+  facing INTEGER NOT NULL DEFAULT 0,
+  account_token_hash TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS chat (
+  seq INTEGER PRIMARY KEY,
+  from_id INTEGER NOT NULL,
+  name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  at_ms INTEGER NOT NULL
+);
+`;
+
+interface ProfileRow {
+  id: number;
+  name: string;
+  name_key: string;
+  character: number;
+  x: number;
+  y: number;
+  facing: number;
+  account_token_hash: string;
+}
+
+export interface SqliteStorageOptions {
+  /** A file path, or ':memory:'. */
+  readonly path: string;
+  /** Chat lines kept in the database. */
+  readonly chatHistoryLimit: number;
+}
+
+export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
+  if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const db = new Database(opts.path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.exec(SCHEMA);
+
+  const byKey = db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE name_key = ?');
+  const insert = db.prepare(
+    'INSERT INTO profiles (name, name_key, character, x, y, facing, account_token_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)',
+  );
+  const appearance = db.prepare('UPDATE profiles SET name = ?, character = ?, updated_at = ? WHERE id = ?');
+  const position = db.prepare('UPDATE profiles SET x = ?, y = ?, facing = ?, updated_at = ? WHERE id = ?');
+  const savePositions = db.transaction((rows: readonly SavedPosition[], at: number) => {
+    for (const p of rows) position.run(p.x, p.y, p.facing, at, p.id);
+  });
+  const chatInsert = db.prepare('INSERT OR IGNORE INTO chat (seq, from_id, name, text, at_ms) VALUES (?, ?, ?, ?, ?)');
+  const chatTrim = db.prepare('DELETE FROM chat WHERE seq <= ?');
+  const chatRecent = db.prepare<[number], { seq: number; from_id: number; name: string; text: string; at_ms: number }>(
+    'SELECT * FROM (SELECT * FROM chat ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC',
+  );
+
+  const profiles: ProfileStore = {
+    async findByNameKey(nameKey) {
+      const row = byKey.get(nameKey);
+      return row ? toRecord(row) : undefined;
+    },
+    async create(p: NewProfile): Promise<ProfileRecord> {
+      const now = Date.now();
+      try {
+        const info = insert.run(p.name, p.nameKey, p.character, p.x, p.y, p.accountTokenHash, now, now);
+        return { ...p, id: Number(info.lastInsertRowid), facing: 0 };
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_UNIQUE') throw new NameTakenError(p.name);
+        throw err;
+      }
+    },
+    async updateAppearance(id, name, character) {
+      appearance.run(name, character, Date.now(), id);
+    },
+    async savePositions(rows) {
+      if (rows.length > 0) savePositions(rows, Date.now());
+    },
+  };
+
+  const chat: ChatStore = {
+    async recent(limit) {
+      return chatRecent.all(limit).map((r) => ({ seq: r.seq, from: r.from_id, name: r.name, text: r.text, atMs: r.at_ms }));
+    },
+    async append(line: StoredChatLine) {
+      chatInsert.run(line.seq, line.from, line.name, line.text, line.atMs);
+      if (line.seq % 100 === 0) chatTrim.run(line.seq - opts.chatHistoryLimit);
+    },
+  };
+
+  return {
+    profiles,
+    chat,
+    async close() {
+      db.close();
+    },
+  };
+}
+
+function toRecord(r: ProfileRow): ProfileRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    nameKey: r.name_key,
+    character: r.character,
+    x: r.x,
+    y: r.y,
+    facing: r.facing,
+    accountTokenHash: r.account_token_hash,
+  };
+}

@@ -1,0 +1,66 @@
+/**
+ * Storage seams. The default implementation is embedded SQLite (sqlite-store.ts); a later
+ * deployment across processes fills the same interfaces with Redis or Postgres, which is why
+ * every method returns a promise even though better-sqlite3 answers synchronously.
+ */
+export interface ProfileRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly nameKey: string;
+  readonly character: number;
+  readonly x: number;
+  readonly y: number;
+  readonly facing: number;
+  /** sha256 of the account token, hex; the token itself is never stored. */
+  readonly accountTokenHash: string;
+}
+
+export interface NewProfile {
+  readonly name: string;
+  readonly nameKey: string;
+  readonly character: number;
+  readonly x: number;
+  readonly y: number;
+  readonly accountTokenHash: string;
+}
+
+export interface SavedPosition {
+  readonly id: number;
+  readonly x: number;
+  readonly y: number;
+  readonly facing: number;
+}
+
+export interface ProfileStore {
+  findByNameKey(nameKey: string): Promise<ProfileRecord | undefined>;
+  /** Fails with NameTakenError when another profile holds the name key. */
+  create(profile: NewProfile): Promise<ProfileRecord>;
+  updateAppearance(id: number, name: string, character: number): Promise<void>;
+  savePositions(positions: readonly SavedPosition[]): Promise<void>;
+}
+
+export interface StoredChatLine {
+  readonly seq: number;
+  readonly from: number;
+  readonly name: string;
+  readonly text: string;
+  readonly atMs: number;
+}
+
+export interface ChatStore {
+  /** The newest lines, oldest first, at most `limit`. */
+  recent(limit: number): Promise<StoredChatLine[]>;
+  append(line: StoredChatLine): Promise<void>;
+}
+
+export interface Storage {
+  readonly profiles: ProfileStore;
+  readonly chat: ChatStore;
+  close(): Promise<void>;
+}
+
+export class NameTakenError extends Error {
+  constructor(name: string) {
+    super(`name ${JSON.stringify(name)} is taken`);
+  }
+}

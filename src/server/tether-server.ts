@@ -1,0 +1,117 @@
+/**
+ * Assembles a Tether server from its parts: storage, room, tick loop, HTTP (static client,
+ * health) and the WebSocket gateway, all on one port. Tests start it on port 0 with an in-memory
+ * or temp-file database; main.ts starts it from the command line.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Clock } from '../shared/clock.js';
+import { systemClock } from '../shared/system-clock.js';
+import { tickMs } from '../shared/world-rules.js';
+import type { ServerConfig } from './config.js';
+import { Room } from './game/room.js';
+import { TickLoop } from './game/tick-loop.js';
+import { createLogger, type Logger } from './logger.js';
+import { Gateway } from './net/gateway.js';
+import { serveStatic } from './net/static-files.js';
+import { openSqliteStorage } from './store/sqlite-store.js';
+import type { Storage } from './store/store.js';
+
+export interface TetherServer {
+  readonly port: number;
+  readonly host: string;
+  readonly url: string;
+  readonly room: Room;
+  readonly gateway: Gateway;
+  /** Graceful: tells clients to come back, saves positions, closes storage. */
+  stop(retryAfterMs?: number): Promise<void>;
+}
+
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly storage?: Storage;
+}
+
+export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  const room = new Room(
+    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1 },
+    storage,
+    clock,
+    logger,
+  );
+  await room.load();
+  const gateway = new Gateway(
+    {
+      helloTimeoutMs: config.helloTimeoutMs,
+      heartbeatMs: config.heartbeatMs,
+      deadAfterMs: config.deadAfterMs,
+      maxConnectionsPerAddress: config.maxConnectionsPerAddress,
+      limitLoopback: config.limitLoopback,
+      allowedOrigins: config.allowedOrigins,
+      maxMessagesPerSecond: config.rules.tickRateHz * 10,
+    },
+    room,
+    clock,
+    logger,
+  );
+  const http: Server = createServer((req, res) => {
+    if (req.url === '/healthz') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
+      return;
+    }
+    if (!serveStatic(config.publicDir, req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+  });
+  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
+  http.on('clientError', (_err, socket) => socket.destroy());
+  await new Promise<void>((resolve, reject) => {
+    http.once('error', reject);
+    http.listen(config.port, config.host, () => {
+      http.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const tickLoop = new TickLoop(tickMs(config.rules), clock, () => {
+    try {
+      room.tick();
+    } catch (err) {
+      logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
+    }
+  });
+  tickLoop.start();
+  gateway.start();
+  const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
+  flush.unref();
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs });
+
+  let stopped = false;
+  return {
+    port,
+    host: config.host,
+    url: `http://${hostForUrl}:${port}`,
+    room,
+    gateway,
+    async stop(retryAfterMs = 1000) {
+      if (stopped) return;
+      stopped = true;
+      tickLoop.stop();
+      clearInterval(flush);
+      room.shutdown(retryAfterMs);
+      await new Promise<void>((resolve) => {
+        http.close(() => resolve());
+        // Give close frames a moment to leave, then cut whatever is still open.
+        setTimeout(() => {
+          gateway.close();
+          http.closeAllConnections();
+        }, 200).unref();
+      });
+      await storage.close();
+      logger.log('info', 'stopped', {});
+    },
+  };
+}

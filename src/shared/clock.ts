@@ -1,0 +1,14 @@
+/**
+ * Time, injected. Server, client core and netsim never read the wall clock or start timers
+ * directly, so tests and a future multi-process deployment can supply their own.
+ */
+export interface Clock {
+  /** Monotonic milliseconds. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}
+
+export interface TimerHandle {
+  readonly __timer: unique symbol;
+}

@@ -1,0 +1,110 @@
+/**
+ * Binary world-state frames (server -> client). Layout, all integers big-endian:
+ *
+ *   u8  type        1 = snapshot
+ *   u8  kind        0 = full (the listed bodies are every body the recipient can see)
+ *                   1 = delta (only changed bodies are listed; `removed` ids left the view)
+ *   u32 tick        server tick the state belongs to
+ *   u32 ackSeq      last input seq the server applied for the *recipient* (0 = none)
+ *   u16 count       then `count` bodies of 9 bytes:
+ *        u32 id, u16 x*8, u16 y*8, u8 flags (bits 0-1 facing, bit 2 moving, bit 3 reconnecting)
+ *   u16 removed     then `removed` u32 ids
+ *
+ * ackSeq is the only per-recipient field and sits at a fixed offset, so the server encodes a
+ * frame once for everyone who shares it and patches 4 bytes per copy (see withAck).
+ */
+import { POSITION_SCALE } from './world-rules.js';
+import type { Facing } from './movement.js';
+
+export const MSG_SNAPSHOT = 1;
+export const SNAPSHOT_FULL = 0;
+export const SNAPSHOT_DELTA = 1;
+const HEADER_BYTES = 12;
+const ACK_OFFSET = 6;
+const BODY_BYTES = 9;
+
+export interface BodyState {
+  readonly id: number;
+  readonly x: number;
+  readonly y: number;
+  readonly facing: Facing;
+  readonly moving: boolean;
+  readonly reconnecting: boolean;
+}
+
+export interface Snapshot {
+  readonly kind: typeof SNAPSHOT_FULL | typeof SNAPSHOT_DELTA;
+  readonly tick: number;
+  readonly ackSeq: number;
+  readonly bodies: readonly BodyState[];
+  readonly removed: readonly number[];
+}
+
+export function encodeSnapshot(s: Snapshot): Uint8Array {
+  const bytes = new Uint8Array(HEADER_BYTES + s.bodies.length * BODY_BYTES + 2 + s.removed.length * 4);
+  const view = new DataView(bytes.buffer);
+  view.setUint8(0, MSG_SNAPSHOT);
+  view.setUint8(1, s.kind);
+  view.setUint32(2, s.tick >>> 0);
+  view.setUint32(ACK_OFFSET, s.ackSeq >>> 0);
+  view.setUint16(10, s.bodies.length);
+  let o = HEADER_BYTES;
+  for (const b of s.bodies) {
+    view.setUint32(o, b.id >>> 0);
+    view.setUint16(o + 4, toWire(b.x));
+    view.setUint16(o + 6, toWire(b.y));
+    view.setUint8(o + 8, (b.facing & 3) | (b.moving ? 4 : 0) | (b.reconnecting ? 8 : 0));
+    o += BODY_BYTES;
+  }
+  view.setUint16(o, s.removed.length);
+  o += 2;
+  for (const id of s.removed) {
+    view.setUint32(o, id >>> 0);
+    o += 4;
+  }
+  return bytes;
+}
+
+/** A copy of an encoded snapshot addressed to one recipient. */
+export function withAck(encoded: Uint8Array, ackSeq: number): Uint8Array {
+  const copy = encoded.slice();
+  new DataView(copy.buffer).setUint32(ACK_OFFSET, ackSeq >>> 0);
+  return copy;
+}
+
+export type SnapshotDecode = { ok: true; value: Snapshot } | { ok: false; detail: string };
+
+export function decodeSnapshot(bytes: Uint8Array): SnapshotDecode {
+  if (bytes.length < HEADER_BYTES + 2) return { ok: false, detail: 'snapshot shorter than its header' };
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint8(0) !== MSG_SNAPSHOT) return { ok: false, detail: 'not a snapshot' };
+  const kind = view.getUint8(1);
+  if (kind !== SNAPSHOT_FULL && kind !== SNAPSHOT_DELTA) return { ok: false, detail: `unknown snapshot kind ${kind}` };
+  const count = view.getUint16(10);
+  let o = HEADER_BYTES;
+  if (bytes.length < o + count * BODY_BYTES + 2) return { ok: false, detail: 'snapshot truncated' };
+  const bodies: BodyState[] = [];
+  for (let i = 0; i < count; i++) {
+    const flags = view.getUint8(o + 8);
+    bodies.push({
+      id: view.getUint32(o),
+      x: view.getUint16(o + 4) / POSITION_SCALE,
+      y: view.getUint16(o + 6) / POSITION_SCALE,
+      facing: (flags & 3) as Facing,
+      moving: (flags & 4) !== 0,
+      reconnecting: (flags & 8) !== 0,
+    });
+    o += BODY_BYTES;
+  }
+  const removedCount = view.getUint16(o);
+  o += 2;
+  if (bytes.length !== o + removedCount * 4) return { ok: false, detail: 'snapshot length mismatch' };
+  const removed: number[] = [];
+  for (let i = 0; i < removedCount; i++) removed.push(view.getUint32(o + i * 4));
+  return { ok: true, value: { kind, tick: view.getUint32(2), ackSeq: view.getUint32(ACK_OFFSET), bodies, removed } };
+}
+
+function toWire(v: number): number {
+  const q = Math.round(v * POSITION_SCALE);
+  return q < 0 ? 0 : q > 0xffff ? 0xffff : q;
+}
