@@ -16,13 +16,13 @@ import type { Facing } from '../../shared/movement.js';
 import { checkName, nameKey } from '../../shared/names.js';
 import { PROTOCOL_VERSION, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
-import { SNAPSHOT_FULL, encodeSnapshot, withAck } from '../../shared/snapshot-codec.js';
 import { ChatRoom } from '../chat/chat-room.js';
 import { TokenBucket } from '../chat/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { ClientLink } from '../net/client-link.js';
 import { SessionRegistry, newSecret, hashSecret, secretMatches, type Session } from '../sessions/session-registry.js';
 import { NameTakenError, type ProfileRecord, type Storage } from '../store/store.js';
+import { StateBroadcaster, type Recipient } from './state-broadcaster.js';
 import { World } from './world.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
@@ -51,6 +51,7 @@ interface Player {
 export class Room {
   readonly world: World;
   readonly chat: ChatRoom;
+  readonly broadcaster = new StateBroadcaster();
   private readonly players = new Map<number, Player>();
   private readonly sessions = new SessionRegistry();
   private shuttingDown = false;
@@ -293,12 +294,11 @@ export class Room {
   /** One tick: advance the world, then send everyone the new state. */
   tick(): void {
     this.world.step();
-    const frame = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: this.world.tick, ackSeq: 0, bodies: this.world.bodyStates(), removed: [] });
-    for (const p of this.players.values()) {
-      if (!p.link) continue;
-      const wb = this.world.bodies.get(p.id);
-      if (p.link.sendState(withAck(frame, wb?.ackSeq ?? 0))) p.link.needsFullState = false;
-    }
+    this.broadcaster.broadcast(this.world, this.recipients());
+  }
+
+  private *recipients(): Iterable<Recipient> {
+    for (const p of this.players.values()) if (p.link) yield { playerId: p.id, link: p.link };
   }
 
   /** Writes moved players' positions to storage; called periodically and on shutdown. */
