@@ -1,0 +1,94 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startFixture, joined, until } from './support/server-fixture.js';
+import { hello, openRaw } from './support/raw-socket.js';
+import { CloseCode } from '../src/shared/close-codes.js';
+import { MAX_FRAME_BYTES } from '../src/shared/limits.js';
+
+test('bad input closes or refuses only the offender; a bystander keeps playing', async (t) => {
+  const fx = await startFixture();
+  t.after(() => fx.close());
+  const bystander = fx.client('Bystander');
+  await joined(bystander);
+  const ticksBefore = bystander.lastTick;
+
+  const cases: Array<{ what: string; send: (ws: import('ws').WebSocket) => void; code: number; reason: RegExp }> = [
+    { what: 'not JSON', send: (ws) => ws.send('{{{'), code: CloseCode.ProtocolViolation, reason: /not JSON/ },
+    { what: 'unknown type', send: (ws) => ws.send('{"t":"teleport","x":1,"y":1}'), code: CloseCode.UnknownMessage, reason: /unknown message type/ },
+    { what: 'wrong field type', send: (ws) => ws.send('{"t":"hello","v":1,"name":5,"character":0}'), code: CloseCode.ProtocolViolation, reason: /name/ },
+    { what: 'binary frame', send: (ws) => ws.send(Buffer.from([1, 2, 3])), code: CloseCode.ProtocolViolation, reason: /binary/ },
+    { what: 'oversized frame', send: (ws) => ws.send('x'.repeat(MAX_FRAME_BYTES + 1)), code: 1009, reason: /.*/ },
+    { what: 'version mismatch', send: (ws) => ws.send(hello('V', { v: 99 })), code: CloseCode.VersionMismatch, reason: /version mismatch/ },
+  ];
+  for (const c of cases) {
+    const raw = await openRaw(fx.wsUrl);
+    c.send(raw.ws);
+    const closed = await raw.closed;
+    assert.equal(closed.code, c.code, c.what);
+    assert.match(closed.reason, c.reason, c.what);
+  }
+
+  const names: Array<[string, RegExp]> = [
+    ['', /enter a name/],
+    ['   ', /enter a name/],
+    ['x'.repeat(17), /at most 16/],
+    ['bad\u0007bell', /control/],
+    ['zero\u200Bwidth', /invisible/],
+    ['evil\u202Eright', /direction/],
+  ];
+  for (const [name, reason] of names) {
+    const raw = await openRaw(fx.wsUrl);
+    raw.ws.send(hello(name));
+    const err = await raw.next((m) => m['t'] === 'error');
+    assert.equal(err['code'], 'name_invalid', JSON.stringify(name));
+    assert.match(String(err['message']), reason);
+    // The connection stays open so the join screen can try again.
+    raw.ws.send(hello('Fixed' + names.indexOf([name, reason] as never)));
+    raw.ws.close();
+  }
+
+  const wrongProtocol = await openRaw(fx.wsUrl, ['tether.99']);
+  const closed = await wrongProtocol.closed;
+  assert.equal(closed.code, CloseCode.VersionMismatch);
+
+  // The bystander was not disturbed: still live, still receiving state every tick.
+  assert.equal(bystander.status.kind, 'live');
+  const seen = bystander.lastTick;
+  await until(bystander, () => bystander.lastTick >= seen + 5, 'bystander keeps getting state');
+  assert.ok(bystander.lastTick > ticksBefore);
+  assert.ok(fx.logs.some((l) => l.event === 'rejected' && l['code'] === CloseCode.UnknownMessage), 'rejections are logged');
+});
+
+test('a silent connection that never says hello is closed', async (t) => {
+  const fx = await startFixture({ helloTimeoutMs: 300 });
+  t.after(() => fx.close());
+  const raw = await openRaw(fx.wsUrl);
+  const closed = await raw.closed;
+  assert.equal(closed.code, CloseCode.HelloTimeout);
+});
+
+test('inputs cannot move a player faster than the speed limit', async (t) => {
+  const fx = await startFixture();
+  t.after(() => fx.close());
+  const raw = await openRaw(fx.wsUrl);
+  raw.ws.send(hello('Speedy'));
+  const welcome = await raw.next((m) => m['t'] === 'welcome');
+  const you = welcome['you'] as { id: number; x: number };
+  const startTick = fx.server.room.world.tick;
+  // 100 inputs at once: the server applies at most one per tick and drops the overflow.
+  for (let seq = 1; seq <= 100; seq++) raw.ws.send(JSON.stringify({ t: 'input', seq, dirs: 8 }));
+  const body = () => fx.server.room.world.bodies.get(you.id)!.body;
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (fx.server.room.world.tick >= startTick + 20) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 10);
+  });
+  const ticks = fx.server.room.world.tick - startTick;
+  const maxDistance = (ticks + 1) * (fx.config.rules.speedUnitsPerS / fx.config.rules.tickRateHz);
+  assert.ok(body().x - you.x <= maxDistance, `moved ${body().x - you.x} in ${ticks} ticks (max ${maxDistance})`);
+  assert.ok(body().x > you.x, 'it did move');
+  raw.ws.close();
+});
