@@ -28,6 +28,8 @@ export class ChatRoom {
     const lines = await this.store.recent(this.memoryLimit);
     this.history.push(...lines);
     this.seq = lines.at(-1)?.seq ?? 0;
+    // Clients resend unacknowledged lines after a restart too: remember who already said what.
+    for (const line of lines) if (line.clientId) this.remember(line);
   }
 
   get lastSeq(): number {
@@ -36,20 +38,24 @@ export class ChatRoom {
 
   /** Returns the line and whether it is new (false: a resend of a line already posted). */
   post(from: number, name: string, clientId: string, text: string, atMs: number): { line: StoredChatLine; fresh: boolean } {
-    let ids = this.recentIds.get(from);
-    const seen = ids?.get(clientId);
+    const seen = this.recentIds.get(from)?.get(clientId);
     if (seen) return { line: seen, fresh: false };
-    const line: StoredChatLine = { seq: ++this.seq, from, name, text, atMs };
+    const line: StoredChatLine = { seq: ++this.seq, from, clientId, name, text, atMs };
     this.history.push(line);
     if (this.history.length > this.memoryLimit) this.history.shift();
-    if (!ids) {
-      ids = new Map();
-      this.recentIds.set(from, ids);
-    }
-    ids.set(clientId, line);
-    if (ids.size > REMEMBERED_IDS_PER_PLAYER) ids.delete(ids.keys().next().value as string);
+    this.remember(line);
     this.store.append(line).catch((err: unknown) => this.logger.log('error', 'chat_store_failed', { seq: line.seq, err: String(err) }));
     return { line, fresh: true };
+  }
+
+  private remember(line: StoredChatLine): void {
+    let ids = this.recentIds.get(line.from);
+    if (!ids) {
+      ids = new Map();
+      this.recentIds.set(line.from, ids);
+    }
+    ids.set(line.clientId, line);
+    if (ids.size > REMEMBERED_IDS_PER_PLAYER) ids.delete(ids.keys().next().value as string);
   }
 
   /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */

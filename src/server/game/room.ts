@@ -21,7 +21,7 @@ import { TokenBucket } from '../chat/token-bucket.js';
 import type { Logger } from '../logger.js';
 import type { ClientLink } from '../net/client-link.js';
 import { SessionRegistry, newSecret, hashSecret, secretMatches, type Session } from '../sessions/session-registry.js';
-import { NameTakenError, type ProfileRecord, type Storage } from '../store/store.js';
+import { NameTakenError, type ProfileRecord, type Storage, type StoredChatLine } from '../store/store.js';
 import { StateBroadcaster, type Recipient } from './state-broadcaster.js';
 import { World } from './world.js';
 import type { WorldRules } from '../../shared/world-rules.js';
@@ -341,8 +341,9 @@ export class Room {
     return { id: p.id, name: p.name, character: p.character, x: wb?.body.x ?? 0, y: wb?.body.y ?? 0, facing: wb?.body.facing ?? 0, state: p.link ? 'live' : 'reconnecting' };
   }
 
-  private chatMessage(line: { seq: number; from: number; name: string; text: string; atMs: number }, echo?: string): ChatLine {
-    return echo === undefined ? { t: 'chat', ...line } : { t: 'chat', ...line, echo };
+  private chatMessage(line: StoredChatLine, echo?: string): ChatLine {
+    const msg: ChatLine = { t: 'chat', seq: line.seq, from: line.from, name: line.name, text: line.text, atMs: line.atMs };
+    return echo === undefined ? msg : { ...msg, echo };
   }
 
   private broadcast(message: ServerMessage, except?: number): void {

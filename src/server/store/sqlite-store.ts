@@ -33,6 +33,7 @@ CREATE TABLE IF NOT EXISTS profiles (
 CREATE TABLE IF NOT EXISTS chat (
   seq INTEGER PRIMARY KEY,
   from_id INTEGER NOT NULL,
+  client_id TEXT NOT NULL DEFAULT '',
   name TEXT NOT NULL,
   text TEXT NOT NULL,
   at_ms INTEGER NOT NULL
@@ -73,9 +74,9 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   const savePositions = db.transaction((rows: readonly SavedPosition[], at: number) => {
     for (const p of rows) position.run(p.x, p.y, p.facing, at, p.id);
   });
-  const chatInsert = db.prepare('INSERT OR IGNORE INTO chat (seq, from_id, name, text, at_ms) VALUES (?, ?, ?, ?, ?)');
+  const chatInsert = db.prepare('INSERT OR IGNORE INTO chat (seq, from_id, client_id, name, text, at_ms) VALUES (?, ?, ?, ?, ?, ?)');
   const chatTrim = db.prepare('DELETE FROM chat WHERE seq <= ?');
-  const chatRecent = db.prepare<[number], { seq: number; from_id: number; name: string; text: string; at_ms: number }>(
+  const chatRecent = db.prepare<[number], { seq: number; from_id: number; client_id: string; name: string; text: string; at_ms: number }>(
     'SELECT * FROM (SELECT * FROM chat ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC',
   );
 
@@ -104,10 +105,10 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
 
   const chat: ChatStore = {
     async recent(limit) {
-      return chatRecent.all(limit).map((r) => ({ seq: r.seq, from: r.from_id, name: r.name, text: r.text, atMs: r.at_ms }));
+      return chatRecent.all(limit).map((r) => ({ seq: r.seq, from: r.from_id, clientId: r.client_id, name: r.name, text: r.text, atMs: r.at_ms }));
     },
     async append(line: StoredChatLine) {
-      chatInsert.run(line.seq, line.from, line.name, line.text, line.atMs);
+      chatInsert.run(line.seq, line.from, line.clientId, line.name, line.text, line.atMs);
       if (line.seq % 100 === 0) chatTrim.run(line.seq - opts.chatHistoryLimit);
     },
   };

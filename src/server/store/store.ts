@@ -42,6 +42,8 @@ export interface ProfileStore {
 export interface StoredChatLine {
   readonly seq: number;
   readonly from: number;
+  /** The sender's own id for the line; kept so a resend after a server restart is not posted twice. */
+  readonly clientId: string;
   readonly name: string;
   readonly text: string;
   readonly atMs: number;
