@@ -133,7 +133,10 @@ export function createSimulatedNetwork(inner: TransportFactory, opts: SimulatedN
     const downQ = new TimedQueue(clock, silentUntil);
     let finished = false;
     let closing = false;
+    /** After a slowClose fault: nothing more crosses either way (bytes already in flight are gone). */
+    let silenced = false;
     let faultTimer: TimerHandle | null = null;
+    let faultPlans = 0;
     let innerT: Transport | null = null;
 
     const end = (): void => {
@@ -150,7 +153,8 @@ export function createSimulatedNetwork(inner: TransportFactory, opts: SimulatedN
       replan() {
         if (faultTimer) clock.clearTimeout(faultTimer);
         faultTimer = null;
-        const f = createFaultPlanner(rng.fork(`faults.${profile.name}.${Math.round(clock.now() - now)}`), profile.faults).next(clock.now());
+        // Labelled by plan number, not time, so a replay draws the same faults.
+        const f = createFaultPlanner(rng.fork(`faults.${faultPlans++}`), profile.faults).next(clock.now());
         if (f) faultTimer = clock.setTimeout(() => fault(f), f.atMs - clock.now());
       },
       drop(why) {
@@ -171,6 +175,7 @@ export function createSimulatedNetwork(inner: TransportFactory, opts: SimulatedN
       if (f.kind === 'serverDown') refuseUntilMs = clock.now() + f.durationMs;
       if (f.kind === 'slowClose') {
         // Silence first (queues never pump again), then the drop.
+        silenced = true;
         upQ.clear();
         downQ.clear();
         faultTimer = clock.setTimeout(() => entry.drop('slowClose'), f.durationMs);
@@ -197,7 +202,7 @@ export function createSimulatedNetwork(inner: TransportFactory, opts: SimulatedN
         downQ.push({ releaseMs: down.schedule(there, 0).releaseMs, bytes: 0, run: () => handlers.onOpen(protocol) });
       },
       onMessage(data) {
-        if (finished || closing) return;
+        if (finished || closing || silenced) return;
         const bytes = typeof data === 'string' ? utf8Bytes(data) : data.byteLength;
         downQ.push({ releaseMs: down.schedule(clock.now(), bytes).releaseMs, bytes, run: () => handlers.onMessage(data) });
       },
@@ -214,7 +219,7 @@ export function createSimulatedNetwork(inner: TransportFactory, opts: SimulatedN
     const t = innerT;
     return {
       send(data) {
-        if (finished || closing) return;
+        if (finished || closing || silenced) return;
         const bytes = typeof data === 'string' ? utf8Bytes(data) : data.byteLength;
         upQ.push({ releaseMs: up.schedule(clock.now(), bytes).releaseMs, bytes, run: () => t.send(data) });
       },
