@@ -27,14 +27,17 @@ import {
   type Welcome,
 } from '../../shared/protocol.js';
 import { subprotocolsFor } from '../../shared/resume-offer.js';
-import { decodeSnapshot, SNAPSHOT_FULL, type BodyState, type Snapshot } from '../../shared/snapshot-codec.js';
+import { decodeSnapshot, SNAPSHOT_FULL, type Snapshot } from '../../shared/snapshot-codec.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 import type { BackoffOptions } from '../../shared/backoff.js';
 import { ReconnectingConnection, type LinkStatus, type LivenessOptions } from './connection.js';
 import { Emitter } from './emitter.js';
-import { InterpolationBuffer } from './interpolation.js';
+import type { InterpolationBuffer } from './interpolation.js';
+import { PlaybackClock } from './playback-clock.js';
 import { Predictor } from './prediction.js';
+import { RenderState } from './render-state.js';
 import { ServerClock } from './server-clock.js';
+import { RemotePlayerView } from './world-view.js';
 import type { TransportFactory } from './transport.js';
 
 export interface TetherClientOptions {
@@ -49,7 +52,7 @@ export interface TetherClientOptions {
   readonly random?: () => number;
   readonly backoff?: BackoffOptions;
   readonly liveness?: LivenessOptions;
-  /** Playback delay for other players; adapted to jitter by the smoothing work. */
+  /** Initial playback delay for other players (default 2 update intervals); then adapted to jitter. */
   readonly playbackDelayMs?: number;
 }
 
@@ -82,7 +85,7 @@ export interface TetherClientEvents {
 export class TetherClient extends Emitter<TetherClientEvents> {
   readonly connection: ReconnectingConnection;
   readonly serverClock = new ServerClock();
-  readonly players = new Map<number, RemotePlayer>();
+  readonly players = new Map<number, RemotePlayerView>();
   readonly chatLog: ChatLine[] = [];
   readonly outbox = new Map<string, OutgoingChat>();
   selfId: number | null = null;
@@ -97,7 +100,10 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   /** Session secrets; the resume token is kept only in memory (and the browser's sessionStorage). */
   resumeToken: string | null = null;
   accountToken: string | undefined;
-  playbackDelayMs: number;
+  /** The playhead for other players: adaptive playback delay from measured arrival jitter. */
+  readonly playback: PlaybackClock;
+  /** Where to draw everyone this frame (render-state.ts): the renderer's one call. */
+  readonly view: RenderState;
   private heldDirs = 0;
   private seq = 0;
   private tickAccumulatorMs = 0;
@@ -107,12 +113,18 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private readonly pingsInFlight = new Map<number, number>();
   private tickOffsetMs: number | null = null;
   private readonly random: () => number;
+  private readonly viewContext = { latestTick: () => this.lastTick, rules: () => this.rules };
 
   constructor(private readonly opts: TetherClientOptions) {
     super();
     this.random = opts.random ?? Math.random;
     this.accountToken = opts.accountToken;
-    this.playbackDelayMs = opts.playbackDelayMs ?? 100;
+    this.playback = new PlaybackClock(opts.playbackDelayMs !== undefined ? { initialDelayMs: opts.playbackDelayMs } : {});
+    this.view = new RenderState(this);
+    // Every state frame is a jitter sample for the playback clock (arrival time vs tick time).
+    this.on('snapshot', (s) => {
+      if (this.rules) this.playback.onFrame((s.tick * 1000) / this.rules.tickRateHz, this.opts.clock.now());
+    });
     this.connection = new ReconnectingConnection({
       url: opts.url,
       transport: opts.transport,
@@ -134,7 +146,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     return this.connection.status;
   }
 
-  get self(): RemotePlayer | undefined {
+  get self(): RemotePlayerView | undefined {
     return this.selfId === null ? undefined : this.players.get(this.selfId);
   }
 
@@ -218,16 +230,23 @@ export class TetherClient extends Emitter<TetherClientEvents> {
 
   // ---- time ----------------------------------------------------------------------------------
 
-  /** The server tick timeline in ms, estimated from snapshot arrivals: for interpolation. */
+  /**
+   * The server tick timeline in ms (tick * tickMs) as of `nowMs`: the newest tick data could have
+   * reached us by now over the least-delayed path (playback-clock.ts); 0 before the first frame.
+   */
   serverTimeMs(nowMs: number): number {
-    return this.tickOffsetMs === null ? 0 : nowMs + this.tickOffsetMs;
+    return this.playback.timeline(nowMs);
   }
 
-  /** Where to draw another player now. */
+  /** How far behind the newest data other players are drawn (adaptive; see playback-clock.ts). */
+  get playbackDelayMs(): number {
+    return this.playback.delayMs;
+  }
+
+  /** Where to draw another player now: the same as `view.frame(nowMs).others.get(id)`. */
   remotePosition(id: number, nowMs: number): { x: number; y: number; facing: number; moving: boolean } | undefined {
-    const p = this.players.get(id);
-    if (!p) return undefined;
-    return p.buffer.sample(this.serverTimeMs(nowMs) - this.playbackDelayMs) ?? { x: p.info.x, y: p.info.y, facing: p.info.facing, moving: false };
+    if (id === this.selfId || !this.players.has(id)) return undefined;
+    return this.view.frame(nowMs).others.get(id);
   }
 
   // ---- receiving -----------------------------------------------------------------------------
@@ -286,7 +305,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       case 'pong': {
         const sent = this.pingsInFlight.get(msg.id);
         this.pingsInFlight.delete(msg.id);
-        if (sent !== undefined) this.serverClock.sample(sent, msg.st, this.opts.clock.now());
+        if (sent !== undefined) this.serverClock.sample(sent, msg.st, this.opts.clock.now(), msg.tick);
         return;
       }
       case 'restarting':
@@ -300,6 +319,11 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     if (isResume) this.resumes++;
     else if (this.selfId !== null) this.rejoins++;
     if (!isResume) this.serverClock.reset();
+    // A restarted server counts ticks from zero again: a new timeline for the playhead.
+    if ((w.tick * 1000) / w.rules.tickRateHz < this.playback.newestTickTimeMs) this.playback.reset();
+    this.serverClock.setTickMs(1000 / w.rules.tickRateHz);
+    this.serverClock.tickSample(w.serverTimeMs, w.tick);
+    this.playback.tickMs = 1000 / w.rules.tickRateHz;
     this.selfId = w.you.id;
     this.resumeToken = w.resumeToken;
     if (w.accountToken) {
@@ -338,29 +362,29 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     this.emit('chat', line);
   }
 
+  /**
+   * A state frame. Deltas list only bodies whose motion changed; the rest keep stepping with the
+   * dirs of their last record (world-view.ts). Full frames come after a welcome and after the
+   * server skipped a frame for us, so they are always applied, whatever their tick (a restarted
+   * server counts ticks from zero again).
+   */
   private applySnapshot(s: Snapshot): void {
-    if (s.tick < this.lastTick && s.kind === SNAPSHOT_FULL) return;
-    this.lastTick = s.tick;
     const rules = this.rules;
     if (!rules) return;
+    if (s.kind !== SNAPSHOT_FULL && s.tick <= this.lastTick) return;
+    this.lastTick = s.tick;
     const now = this.opts.clock.now();
     const tickTimeMs = (s.tick * 1000) / rules.tickRateHz;
     // The largest observed (tick time - arrival) belongs to the least-delayed arrival: the timeline.
     const offset = tickTimeMs - now;
     if (this.tickOffsetMs === null || offset > this.tickOffsetMs || offset < this.tickOffsetMs - 1000) this.tickOffsetMs = offset;
     else this.tickOffsetMs -= 0.01; // drift slowly back so a single early burst cannot pin it
-    for (const b of s.bodies) this.applyBody(b, tickTimeMs, s.ackSeq);
+    for (const b of s.bodies) this.players.get(b.id)?.applyRecord(s.tick, b, rules);
+    // The own player: reconcile every frame against this tick's ack, listed or not.
+    const me = this.self;
+    const mine = me?.stateAt(s.tick);
+    if (mine && this.predictor) this.predictor.reconcile(mine, s.ackSeq);
     this.emit('snapshot', s);
-  }
-
-  private applyBody(b: BodyState, timeMs: number, ackSeq: number): void {
-    const p = this.players.get(b.id);
-    if (!p) return;
-    p.info = { ...p.info, x: b.x, y: b.y, facing: b.facing, state: b.reconnecting ? 'reconnecting' : 'live' };
-    p.buffer.push({ timeMs, x: b.x, y: b.y, facing: b.facing, moving: b.moving });
-    if (b.id === this.selfId && this.predictor) {
-      this.predictor.reconcile({ x: b.x, y: b.y, facing: b.facing, moving: b.moving }, ackSeq);
-    }
   }
 
   private upsertPlayer(info: PlayerInfo, resetBuffer = false): void {
@@ -373,9 +397,9 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       if (resetBuffer && (!last || last.x !== info.x || last.y !== info.y)) existing.buffer.reset(state);
       return;
     }
-    const buffer = new InterpolationBuffer();
-    buffer.reset(state);
-    this.players.set(info.id, { info, buffer });
+    const view = new RemotePlayerView(info, this.viewContext);
+    view.track.buffer.reset(state);
+    this.players.set(info.id, view);
   }
 
   // ---- sending -------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ import { BODY_MARGIN_UNITS, stepBody, type Body, type Facing } from '../../share
 import type { BodyState } from '../../shared/snapshot-codec.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
-export const MAX_QUEUED_INPUTS = 10;
+export const MAX_QUEUED_INPUTS = 40;
 
 export interface WorldBody {
   readonly id: number;
@@ -25,6 +25,8 @@ export interface WorldBody {
   ackSeq: number;
   /** Set when the body moved since the last position flush to storage. */
   dirty: boolean;
+  /** Directions applied in the last step (0: no input that tick); the state broadcaster's motion model. */
+  lastDirs: number;
 }
 
 export type QueueResult = 'queued' | 'stale' | 'overflow';
@@ -45,6 +47,7 @@ export class World {
       lastQueuedSeq: 0,
       ackSeq: 0,
       dirty: false,
+      lastDirs: 0,
     };
     this.bodies.set(id, wb);
     return wb;
@@ -81,12 +84,14 @@ export class World {
     for (const wb of this.bodies.values()) {
       const next = wb.queue.shift();
       if (!next) {
+        wb.lastDirs = 0;
         if (wb.body.moving) wb.body = { ...wb.body, moving: false };
         continue;
       }
       const [seq, dirs] = next;
       const before = wb.body;
       wb.body = stepBody(before, dirs, this.rules);
+      wb.lastDirs = dirs;
       wb.ackSeq = seq;
       if (wb.body.x !== before.x || wb.body.y !== before.y) wb.dirty = true;
     }
