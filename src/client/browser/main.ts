@@ -1,0 +1,223 @@
+/**
+ * The browser client's composition root: loads the art, shows the join screen, and once joined
+ * runs the game: a requestAnimationFrame loop that advances the client and draws, never waiting
+ * for the network. Everything else (chat, HUD, overlays) is wired here and lives in its own file.
+ */
+import { CHARACTER_COUNT } from '../../shared/limits.js';
+import { systemClock } from '../../shared/system-clock.js';
+import { DEFAULT_RULES } from '../../shared/world-rules.js';
+import { TetherClient } from '../core/tether-client.js';
+import { accountTokenFor, lastJoin, saveAccountToken, saveLastJoin, saveTabJoin, tabJoin } from './account-store.js';
+import { loadAssets } from './assets.js';
+import { defaultSocketUrl } from './browser-transport.js';
+import { Bubbles } from './bubbles.js';
+import { ChatPanel } from './chat-panel.js';
+import { DebugOverlay } from './debug-overlay.js';
+import { el, isTyping } from './dom.js';
+import { ConnectionIndicator } from './hud.js';
+import { KeyboardInput } from './input.js';
+import { JoinScreen, suggestName, type JoinChoice } from './join-screen.js';
+import { NetPanel } from './net-panel.js';
+import { setupNetwork } from './net-sim.js';
+import { Renderer } from './renderer.js';
+import { buildScene, type Scene } from './scene.js';
+
+/** A chat line older than this (history replayed on join) goes to the log but gets no bubble. */
+const BUBBLE_MAX_AGE_MS = 15_000;
+
+declare global {
+  interface Window {
+    /** Read-only handles for tests and curious players (the console). */
+    __tether?: { readonly client: TetherClient | null; readonly inGame: boolean; readonly renderer: Renderer; readonly netProfile: string };
+  }
+}
+
+async function boot(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const net = setupNetwork(params);
+  const canvas = document.getElementById('game');
+  const ui = document.getElementById('ui');
+  if (!(canvas instanceof HTMLCanvasElement) || !ui) throw new Error('index.html is missing #game or #ui');
+  const assets = await loadAssets();
+  const renderer = new Renderer(canvas, assets);
+  renderer.setWorld(DEFAULT_RULES.widthUnits, DEFAULT_RULES.heightUnits);
+  const bubbles = new Bubbles();
+  let client: TetherClient | null = null;
+  let inGame = false;
+
+  const toast = el('div', { className: 'toast hidden', attrs: { id: 'toast', role: 'status' } });
+  let toastTimer = 0;
+  const showToast = (text: string): void => {
+    toast.textContent = text;
+    toast.classList.remove('hidden');
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(() => toast.classList.add('hidden'), 2500);
+  };
+
+  const input = new KeyboardInput((dirs) => client?.setHeldDirs(dirs));
+  const chat = new ChatPanel({
+    send: (text) => (client ? client.say(text) : { ok: false, reason: 'empty' }),
+    onOpenChange: (open) => {
+      input.enabled = !open;
+      if (open) input.clear();
+    },
+  });
+  const hud = new ConnectionIndicator(
+    () => client?.retryNow(),
+    () => location.reload(),
+  );
+  const debug = new DebugOverlay();
+  const netPanel = new NetPanel(net.network, (p) => chat.note(`Network profile for this tab: ${p}`), net.warning, net.seed);
+  const last = lastJoin();
+  const join = new JoinScreen(assets, last ?? { name: suggestName(), character: Math.floor(Math.random() * CHARACTER_COUNT) }, (choice) => startClient(choice));
+  const hudLayer = el('div', { className: 'hud hidden', attrs: { id: 'hud' } }, hud.root, chat.root, debug.root, toast);
+  ui.append(hudLayer, netPanel.root, join.root);
+  join.show();
+  if (net.warning) join.setStatus(net.warning);
+  // A reload of a tab that was playing goes straight back in as the same player.
+  const rejoin = tabJoin();
+  if (rejoin) {
+    join.setBusy(true);
+    join.setStatus('Rejoining…');
+    startClient(rejoin);
+  }
+
+  function enterGame(): void {
+    inGame = true;
+    join.hide();
+    hudLayer.classList.remove('hidden');
+    canvas?.focus();
+  }
+
+  function startClient(choice: JoinChoice): void {
+    client?.dispose();
+    const c = new TetherClient({
+      url: defaultSocketUrl(),
+      transport: net.factory,
+      clock: systemClock,
+      name: choice.name,
+      character: choice.character,
+      accountToken: accountTokenFor(choice.name),
+    });
+    client = c;
+    const mine = (): boolean => client === c;
+    c.on('account', (name, token) => {
+      saveAccountToken(name, token);
+      if (name !== choice.name) saveAccountToken(choice.name, token);
+    });
+    c.on('welcome', (w) => {
+      if (!mine()) return;
+      saveLastJoin(choice);
+      saveTabJoin(choice);
+      chat.setSelf(w.you.id, w.you.name);
+      renderer.setWorld(w.rules.widthUnits, w.rules.heightUnits);
+      if (!inGame) enterGame();
+    });
+    c.on('refused', (_code, message) => {
+      if (!mine()) return;
+      if (!inGame) {
+        c.dispose();
+        client = null;
+        saveTabJoin(null);
+        join.setBusy(false);
+        join.showError(message);
+      } else {
+        chat.note(message, 'warn');
+      }
+    });
+    c.on('status', (s) => {
+      if (!mine()) return;
+      if (!inGame && s.kind === 'reconnecting') join.setStatus(`Cannot reach the server yet; retrying (attempt ${s.attempt})…`);
+      if (s.kind === 'stopped') for (const id of chat.pendingIds()) chat.markFailed(id, 'disconnected');
+      // The tab title tells a player in another tab that this one lost its link.
+      document.title = s.kind === 'reconnecting' ? 'Tether · reconnecting…' : s.kind === 'stopped' ? 'Tether · disconnected' : 'Tether';
+    });
+    c.on('chat', (line) => {
+      if (!mine()) return;
+      chat.add(line);
+      if (Math.abs(Date.now() - line.atMs) < BUBBLE_MAX_AGE_MS) bubbles.add(line.from, line.text, performance.now());
+    });
+    c.on('chatRejected', (id, reason, retryAfterMs) => {
+      if (!mine()) return;
+      if (reason === 'slow_down') {
+        const wait = retryAfterMs ? ` Try again in ${Math.ceil(retryAfterMs / 1000)} s.` : '';
+        chat.markFailed(id, 'slow down');
+        chat.note(`Slow down! You are sending messages too fast.${wait}`, 'warn');
+        showToast('Slow down!');
+      } else {
+        chat.markFailed(id, reason.replace('_', ' '));
+      }
+    });
+    c.on('joined', (p) => mine() && inGame && p.id !== c.selfId && chat.note(`${p.name} joined`));
+    c.on('left', (id, reason) => {
+      if (!mine()) return;
+      bubbles.forget(id);
+      if (reason === 'grace_expired') chat.note('A player lost their connection and left.');
+    });
+    c.start();
+  }
+
+  // Game keys that are not movement. Typing in a field never triggers them.
+  window.addEventListener('keydown', (ev) => {
+    if (ev.key === 'F3' || (ev.code === 'Backquote' && !isTyping(ev.target))) {
+      ev.preventDefault();
+      debug.toggle();
+      return;
+    }
+    if (ev.key === 'F2' || (ev.code === 'KeyN' && !isTyping(ev.target) && inGame)) {
+      ev.preventDefault();
+      netPanel.toggle();
+      return;
+    }
+    if (ev.key === 'Enter' && inGame && !isTyping(ev.target) && !chat.isOpen) {
+      ev.preventDefault();
+      chat.open();
+    }
+  });
+
+  // The browser knows things the socket does not: react at once instead of waiting for a timer.
+  window.addEventListener('online', () => client?.retryNow());
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible') client?.connection.checkNow();
+  });
+  // A tab closed or navigated away on purpose leaves at once; others do not wait out the grace.
+  window.addEventListener('pagehide', () => client?.leave());
+  window.addEventListener('pageshow', (ev) => {
+    if (ev.persisted) location.reload(); // restored from the back/forward cache after leaving
+  });
+
+  window.__tether = {
+    get client() {
+      return client;
+    },
+    get inGame() {
+      return inGame;
+    },
+    renderer,
+    get netProfile() {
+      return net.network.profileName;
+    },
+  };
+
+  const frame = (): void => {
+    const now = performance.now();
+    let scene: Scene = { sprites: [], focus: null };
+    if (client && inGame) {
+      client.advance(now); // input first: it becomes this frame's tick
+      scene = buildScene(client, now);
+    }
+    renderer.draw(now, scene.sprites, scene.focus, bubbles);
+    if (client) hud.update({ status: client.status, rttMs: client.serverClock.rttMs, netProfile: net.network.profileName }, now);
+    debug.update(client, now, renderer.fps, net.network.profileName);
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+}
+
+boot().catch((err: unknown) => {
+  console.error(err);
+  const box = document.createElement('div');
+  box.className = 'fatal';
+  box.textContent = `Tether could not start: ${err instanceof Error ? err.message : String(err)}`;
+  document.body.append(box);
+});

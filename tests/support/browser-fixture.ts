@@ -1,0 +1,131 @@
+/**
+ * Test support for the real-browser tests: builds the client bundle from the current source, starts
+ * a real Tether server serving it (ephemeral port, temp SQLite file), and launches the system's
+ * Debian Chromium through playwright-core. No browser is ever downloaded: a missing Chromium is a
+ * clear failure, not a skip.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { buildClient } from '../../scripts/build-client.js';
+import type { ServerConfig } from '../../src/server/config.js';
+import { startFixture, type Fixture } from './server-fixture.js';
+
+export const CHROMIUM_PATH = process.env['TETHER_CHROMIUM'] ?? '/usr/bin/chromium';
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const RESULTS_DIR = join(REPO_ROOT, 'test-results');
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-quic',
+  '--no-first-run',
+  // Background pages must keep their timers and animation frames running like a visible tab
+  // would, or a page the test is not looking at stops sending.
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
+];
+
+let built: Promise<string> | null = null;
+
+/** Builds public/build/main.js once per test process. */
+export function ensureClientBuilt(): Promise<string> {
+  built ??= buildClient();
+  return built;
+}
+
+export interface PlayerPage {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** Uncaught page errors and console errors, checked by tests that want a clean run. */
+  readonly errors: string[];
+}
+
+export interface BrowserFixture {
+  readonly server: Fixture;
+  readonly browser: Browser;
+  /** http://127.0.0.1:<port>/ */
+  readonly baseUrl: string;
+  /** A page in its own browser context: its own storage and network, like a separate browser. */
+  newPlayer(path?: string): Promise<PlayerPage>;
+  /** Another tab of the same browser context (shared localStorage). */
+  newTab(of: PlayerPage, path?: string): Promise<PlayerPage>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserFixture(overrides: Partial<ServerConfig> = {}): Promise<BrowserFixture> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install Debian's chromium and fonts-wqy-microhei (apt-get install chromium fonts-wqy-microhei); the browser tests never download a browser.`);
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  await ensureClientBuilt();
+  const server = await startFixture({ publicDir: join(REPO_ROOT, 'public'), ...overrides });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+  } catch (err) {
+    await server.close();
+    throw err;
+  }
+  const baseUrl = `http://127.0.0.1:${server.server.port}/`;
+  const contexts: BrowserContext[] = [];
+
+  const watch = (page: Page): string[] => {
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(`pageerror: ${err.message}`));
+    page.on('console', (msg) => {
+      if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
+    });
+    return errors;
+  };
+
+  const fixture: BrowserFixture = {
+    server,
+    browser,
+    baseUrl,
+    async newPlayer(path = '') {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+      contexts.push(context);
+      const page = await context.newPage();
+      const errors = watch(page);
+      await page.goto(new URL(path, baseUrl).href);
+      return { page, context, errors };
+    },
+    async newTab(of, path = '') {
+      const page = await of.context.newPage();
+      const errors = watch(page);
+      await page.goto(new URL(path, baseUrl).href);
+      return { page, context: of.context, errors };
+    },
+    async close() {
+      for (const c of contexts) await c.close().catch(() => {});
+      await browser.close().catch(() => {});
+      await server.close();
+    },
+  };
+  return fixture;
+}
+
+/** Fills in the join screen and waits until the page is in the world. */
+export async function joinAs(player: PlayerPage, name: string, character = 0): Promise<{ id: number; name: string }> {
+  const { page } = player;
+  await page.locator('#join-name').fill(name);
+  await page.locator(`#join-characters [data-character="${character}"]`).click();
+  await page.locator('#join-button').click();
+  await page.waitForFunction(() => window.__tether?.inGame === true && window.__tether.client?.status.kind === 'live', undefined, { timeout: 10_000 });
+  return selfOf(page);
+}
+
+export async function selfOf(page: Page): Promise<{ id: number; name: string }> {
+  return page.evaluate(() => {
+    const c = window.__tether?.client;
+    const me = c?.self;
+    if (!c || !me) throw new Error('not joined');
+    return { id: me.info.id, name: me.info.name };
+  });
+}
