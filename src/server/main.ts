@@ -3,6 +3,7 @@
  * gracefully on SIGINT/SIGTERM (clients are told to come back; positions and chat are saved).
  */
 import { ConfigError, HELP, loadConfig } from './config.js';
+import { createLogger } from './logger.js';
 import { startTetherServer } from './tether-server.js';
 
 async function main(): Promise<void> {
@@ -11,7 +12,9 @@ async function main(): Promise<void> {
     config = loadConfig(process.argv.slice(2), process.env);
   } catch (err) {
     if (err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`tether: ${(err as Error).message}\nTry --help.\n`);
+      // One line, no stack: the operator mistyped something.
+      const message = (err as Error).message.split(/\.\s/)[0]!.replace(/\.$/, '');
+      process.stderr.write(`tether: ${message} (try --help)\n`);
       process.exit(2);
     }
     throw err;
@@ -41,6 +44,21 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Last resort. Handlers, ticks and socket events already contain their own errors (closing at
+  // most one client); anything that still escapes is logged with its stack. A stray rejected
+  // promise is not worth a restart; an uncaught exception leaves the process in an unknown
+  // state, so it saves what it can and exits non-zero for the supervisor to restart it.
+  const logger = createLogger(config.logLevel === 'silent' ? 'error' : config.logLevel);
+  process.on('unhandledRejection', (err) => {
+    logger.log('error', 'unhandled_rejection', { err: err instanceof Error ? err.stack : String(err) });
+  });
+  process.on('uncaughtException', (err) => {
+    logger.log('error', 'uncaught_exception', { err: err.stack ?? String(err) });
+    if (stopping) process.exit(1);
+    stopping = true;
+    setTimeout(() => process.exit(1), 3000).unref();
+    server.stop().finally(() => process.exit(1));
+  });
 }
 
 void main();

@@ -13,6 +13,8 @@ import { Room } from './game/room.js';
 import { TickLoop } from './game/tick-loop.js';
 import { createLogger, type Logger } from './logger.js';
 import { Gateway } from './net/gateway.js';
+import { ServerMetrics } from './metrics.js';
+import { handleStatusRoute } from './net/status-routes.js';
 import { serveStatic } from './net/static-files.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
@@ -23,6 +25,7 @@ export interface TetherServer {
   readonly url: string;
   readonly room: Room;
   readonly gateway: Gateway;
+  readonly metrics: ServerMetrics;
   /** Graceful: tells clients to come back, saves positions, closes storage. */
   stop(retryAfterMs?: number): Promise<void>;
 }
@@ -58,7 +61,11 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     clock,
     logger,
   );
+  const metrics = new ServerMetrics(room, gateway);
+  room.metrics = metrics;
+  gateway.metrics = metrics;
   const http: Server = createServer((req, res) => {
+    if (handleStatusRoute(req, res, room, metrics)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
@@ -77,12 +84,15 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const port = (http.address() as AddressInfo).port;
   const tickLoop = new TickLoop(tickMs(config.rules), clock, () => {
     try {
+      const t0 = performance.now();
       room.tick();
+      metrics.tick(performance.now() - t0);
     } catch (err) {
       logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
     }
   });
   tickLoop.start();
+  metrics.start();
   gateway.start();
   const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
   flush.unref();
@@ -96,10 +106,12 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     url: `http://${hostForUrl}:${port}`,
     room,
     gateway,
+    metrics,
     async stop(retryAfterMs = 1000) {
       if (stopped) return;
       stopped = true;
       tickLoop.stop();
+      metrics.stop();
       clearInterval(flush);
       room.shutdown(retryAfterMs);
       await new Promise<void>((resolve) => {

@@ -25,5 +25,7 @@ test('look-alike names share a key', () => {
   assert.equal(nameKey('Alice'), nameKey('A1ice'));
   assert.equal(nameKey('Alice'), nameKey('Аlice'), 'Cyrillic A');
   assert.equal(nameKey('Alice'), nameKey('Ａｌｉｃｅ'), 'fullwidth');
+  assert.equal(nameKey('Alice'), nameKey('Alíce'), 'added accent');
+  assert.equal(nameKey('葬爱'), '葬爱');
   assert.notEqual(nameKey('Alice'), nameKey('Alicia'));
 });

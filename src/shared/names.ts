@@ -35,13 +35,13 @@ export function checkName(raw: string): NameCheck {
 }
 
 /**
- * A key under which look-alike names collide: compatibility-normalised (fullwidth "Ａ" is "A"),
+ * A key under which look-alike names collide: accents dropped, compatibility-normalised (fullwidth "Ａ" is "A"),
  * case-folded, and a few common confusables (Latin/Cyrillic/Greek twins, 0/o, 1/l/i) folded
  * together. Not complete, but it stops the cheap impersonations.
  */
 export function nameKey(name: string): string {
-  let s = name.normalize('NFKC').toLowerCase();
-  s = s.replace(/[\u0300-\u036f]/g, '');
+  // Decompose first so an added accent ("Alíce") is a separate mark that can be dropped.
+  const s = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFKC').toLowerCase();
   let out = '';
   for (const ch of s) out += CONFUSABLE[ch] ?? ch;
   return out.replace(/\s+/g, ' ');

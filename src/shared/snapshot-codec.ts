@@ -2,26 +2,36 @@
  * Binary world-state frames (server -> client). Layout, all integers big-endian:
  *
  *   u8  type        1 = snapshot
- *   u8  kind        0 = full (the listed bodies are every body the recipient can see)
- *                   1 = delta (only changed bodies are listed; `removed` ids left the view)
+ *   u8  kind        0 = full (the listed bodies are every body in the world)
+ *                   1 = delta (only bodies whose motion changed are listed; `removed` ids left)
  *   u32 tick        server tick the state belongs to
  *   u32 ackSeq      last input seq the server applied for the *recipient* (0 = none)
  *   u16 count       then `count` bodies of 9 bytes:
- *        u32 id, u16 x*8, u16 y*8, u8 flags (bits 0-1 facing, bit 2 moving, bit 3 reconnecting)
+ *        u32 id, u16 x*8, u16 y*8,
+ *        u8 flags: bits 0-1 facing, bit 2 moving, bit 3 reconnecting, bits 4-7 held dirs
  *   u16 removed     then `removed` u32 ids
  *
- * ackSeq is the only per-recipient field and sits at a fixed offset, so the server encodes a
- * frame once for everyone who shares it and patches 4 bytes per copy (see withAck).
+ * Motion model (what makes deltas small): a body record says "at `tick` the body was here, and it
+ * holds `dirs`". Movement is deterministic (stepBody), so every reader steps an unlisted body
+ * forward one tick per frame with the dirs of its last record and lands exactly where the server
+ * has it. The server keeps the same model for every body and lists a body only when the model
+ * would be wrong (direction change, missed input, stop, resume, reconnecting flag, join). A delta
+ * therefore only makes sense on top of the previous frame: the server sends a full frame after
+ * a join/resume and after any skipped frame (ClientLink.needsFullState).
+ *
+ * The model is shared by all recipients, so each frame is encoded once per tick; ackSeq is the
+ * only per-recipient field and sits at a fixed offset, patched per copy (see withAck).
  */
 import { POSITION_SCALE } from './world-rules.js';
-import type { Facing } from './movement.js';
+import { DIR_MASK, type Facing } from './movement.js';
 
 export const MSG_SNAPSHOT = 1;
 export const SNAPSHOT_FULL = 0;
 export const SNAPSHOT_DELTA = 1;
-const HEADER_BYTES = 12;
+export const SNAPSHOT_HEADER_BYTES = 12;
+export const SNAPSHOT_BODY_BYTES = 9;
 const ACK_OFFSET = 6;
-const BODY_BYTES = 9;
+const MAX_COUNT = 0xffff;
 
 export interface BodyState {
   readonly id: number;
@@ -30,6 +40,8 @@ export interface BodyState {
   readonly facing: Facing;
   readonly moving: boolean;
   readonly reconnecting: boolean;
+  /** Directions held from this tick on (0 when absent: the body stands still). */
+  readonly dirs?: number;
 }
 
 export interface Snapshot {
@@ -40,21 +52,26 @@ export interface Snapshot {
   readonly removed: readonly number[];
 }
 
+export function encodedSnapshotBytes(bodies: number, removed: number): number {
+  return SNAPSHOT_HEADER_BYTES + bodies * SNAPSHOT_BODY_BYTES + 2 + removed * 4;
+}
+
 export function encodeSnapshot(s: Snapshot): Uint8Array {
-  const bytes = new Uint8Array(HEADER_BYTES + s.bodies.length * BODY_BYTES + 2 + s.removed.length * 4);
+  if (s.bodies.length > MAX_COUNT || s.removed.length > MAX_COUNT) throw new RangeError('too many bodies for one snapshot');
+  const bytes = new Uint8Array(encodedSnapshotBytes(s.bodies.length, s.removed.length));
   const view = new DataView(bytes.buffer);
   view.setUint8(0, MSG_SNAPSHOT);
   view.setUint8(1, s.kind);
   view.setUint32(2, s.tick >>> 0);
   view.setUint32(ACK_OFFSET, s.ackSeq >>> 0);
   view.setUint16(10, s.bodies.length);
-  let o = HEADER_BYTES;
+  let o = SNAPSHOT_HEADER_BYTES;
   for (const b of s.bodies) {
     view.setUint32(o, b.id >>> 0);
     view.setUint16(o + 4, toWire(b.x));
     view.setUint16(o + 6, toWire(b.y));
-    view.setUint8(o + 8, (b.facing & 3) | (b.moving ? 4 : 0) | (b.reconnecting ? 8 : 0));
-    o += BODY_BYTES;
+    view.setUint8(o + 8, (b.facing & 3) | (b.moving ? 4 : 0) | (b.reconnecting ? 8 : 0) | (((b.dirs ?? 0) & DIR_MASK) << 4));
+    o += SNAPSHOT_BODY_BYTES;
   }
   view.setUint16(o, s.removed.length);
   o += 2;
@@ -72,18 +89,18 @@ export function withAck(encoded: Uint8Array, ackSeq: number): Uint8Array {
   return copy;
 }
 
-export type SnapshotDecode = { ok: true; value: Snapshot } | { ok: false; detail: string };
+export type SnapshotDecode = { ok: true; value: Snapshot & { readonly bodies: readonly Required<BodyState>[] } } | { ok: false; detail: string };
 
 export function decodeSnapshot(bytes: Uint8Array): SnapshotDecode {
-  if (bytes.length < HEADER_BYTES + 2) return { ok: false, detail: 'snapshot shorter than its header' };
+  if (bytes.length < SNAPSHOT_HEADER_BYTES + 2) return { ok: false, detail: 'snapshot shorter than its header' };
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (view.getUint8(0) !== MSG_SNAPSHOT) return { ok: false, detail: 'not a snapshot' };
   const kind = view.getUint8(1);
   if (kind !== SNAPSHOT_FULL && kind !== SNAPSHOT_DELTA) return { ok: false, detail: `unknown snapshot kind ${kind}` };
   const count = view.getUint16(10);
-  let o = HEADER_BYTES;
-  if (bytes.length < o + count * BODY_BYTES + 2) return { ok: false, detail: 'snapshot truncated' };
-  const bodies: BodyState[] = [];
+  let o = SNAPSHOT_HEADER_BYTES;
+  if (bytes.length < o + count * SNAPSHOT_BODY_BYTES + 2) return { ok: false, detail: 'snapshot truncated' };
+  const bodies: Required<BodyState>[] = [];
   for (let i = 0; i < count; i++) {
     const flags = view.getUint8(o + 8);
     bodies.push({
@@ -93,8 +110,9 @@ export function decodeSnapshot(bytes: Uint8Array): SnapshotDecode {
       facing: (flags & 3) as Facing,
       moving: (flags & 4) !== 0,
       reconnecting: (flags & 8) !== 0,
+      dirs: flags >>> 4,
     });
-    o += BODY_BYTES;
+    o += SNAPSHOT_BODY_BYTES;
   }
   const removedCount = view.getUint16(o);
   o += 2;

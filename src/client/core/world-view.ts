@@ -46,7 +46,7 @@ export class BodyTrack {
     const watched = this.watchedTick >= tick - WATCH_WINDOW_TICKS;
     if (watched && this.known && tick > this.tick) this.advanceTo(tick - 1, rules);
     this.tick = tick;
-    this.body = { x: s.x, y: s.y, facing: s.facing, moving: s.moving };
+    this.body = s; // a BodyState is a Body (plus fields the step ignores): no copy per record
     this.dirs = s.dirs ?? 0;
     this.reconnecting = s.reconnecting;
     // Nobody is looking: the buffer is refilled from this record when someone does.

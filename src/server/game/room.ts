@@ -9,12 +9,13 @@
  * sent with the player's current state, then the chat it missed. No resume before the timer
  * fires -> the player leaves like a closed tab.
  */
+import { timingSafeEqual } from 'node:crypto';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
 import { checkChatText } from '../../shared/chat-text.js';
 import type { Facing } from '../../shared/movement.js';
 import { checkName, nameKey } from '../../shared/names.js';
-import { PROTOCOL_VERSION, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
+import { PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import { ChatRoom } from '../chat/chat-room.js';
 import { TokenBucket } from '../chat/token-bucket.js';
@@ -29,6 +30,14 @@ import type { WorldRules } from '../../shared/world-rules.js';
 /** How much chat a fresh join sees, and the most a resume replays. */
 const HISTORY_ON_JOIN = 30;
 const REPLAY_LIMIT = 500;
+
+/** Wrong passwords one connection may send before it is closed with 4013. */
+export const MAX_PASSWORD_TRIES = 3;
+
+/** Constant-time: both sides are hashed to equal length first, so neither length nor content leaks. */
+function passwordMatches(given: string, expected: string): boolean {
+  return timingSafeEqual(hashSecret(given), hashSecret(expected));
+}
 
 export interface RoomOptions {
   readonly rules: WorldRules;
@@ -55,6 +64,10 @@ export class Room {
   private readonly players = new Map<number, Player>();
   private readonly sessions = new SessionRegistry();
   private shuttingDown = false;
+  /** Metrics hooks (set by tether-server). */
+  metrics: { resumed(latencyMs: number): void; resumeRefused(): void; disconnected(kind: 'dropped' | 'left' | 'grace_expired'): void } | null = null;
+  /** The chat token bucket for players who join from now on (tests and benchmarks raise it). */
+  chatRate: { burst: number; perSecond: number };
 
   constructor(
     private readonly opts: RoomOptions,
@@ -64,6 +77,7 @@ export class Room {
     private readonly random: () => number = Math.random,
   ) {
     this.world = new World(opts.rules);
+    this.chatRate = { burst: opts.chatBurst, perSecond: opts.chatPerSecond };
     this.chat = new ChatRoom(storage.chat, opts.chatMemoryLimit, logger);
   }
 
@@ -73,6 +87,11 @@ export class Room {
 
   get playerCount(): number {
     return this.players.size;
+  }
+
+  /** Everyone in the world, for the status page. */
+  roster(): Array<{ id: number; name: string; character: number; link: ClientLink | null }> {
+    return [...this.players.values()].map((p) => ({ id: p.id, name: p.name, character: p.character, link: p.link }));
   }
 
   get inGraceCount(): number {
@@ -90,8 +109,10 @@ export class Room {
     if (!session || !player) {
       this.logger.log('info', 'resume_refused', { conn: link.connId, reason: 'unknown_or_expired' });
       link.send({ t: 'resume_failed', reason: 'unknown' });
+      this.metrics?.resumeRefused();
       return false;
     }
+    this.metrics?.resumed(player.link ? 0 : this.clock.now() - (session.graceEndsAtMs - this.opts.graceMs));
     this.attach(player, link, CloseCode.Replaced, 'replaced by a newer connection of the same session');
     const token = this.sessions.rotate(session);
     this.sendWelcome(player, link, token, undefined, true, offer.lastChatSeq);
@@ -104,9 +125,13 @@ export class Room {
       link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${PROTOCOL_VERSION}, client sent ${hello.v}`);
       return;
     }
-    if (this.opts.password && hello.password !== this.opts.password) {
+    if (this.opts.password && !passwordMatches(hello.password ?? '', this.opts.password)) {
+      // A few tries per connection (typos), then the connection is closed: guessing costs a
+      // new connection each time, and connections per address are limited.
+      link.badPasswords++;
+      this.logger.log('warn', 'join_refused', { conn: link.connId, reason: 'bad_password', tries: link.badPasswords, addr: link.remoteAddress });
       link.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
-      this.logger.log('warn', 'join_refused', { conn: link.connId, reason: 'bad_password' });
+      if (link.badPasswords >= MAX_PASSWORD_TRIES) link.close(CloseCode.Unauthorized, 'wrong password, too many tries');
       return;
     }
     const checked = checkName(hello.name);
@@ -156,7 +181,7 @@ export class Room {
       return;
     }
     const { session, token } = this.sessions.open(profile.id);
-    const player: Player = { id: profile.id, name, character, link: null, session, chatBucket: new TokenBucket(this.opts.chatBurst, this.opts.chatPerSecond, this.clock.now()) };
+    const player: Player = { id: profile.id, name, character, link: null, session, chatBucket: new TokenBucket(this.chatRate.burst, this.chatRate.perSecond, this.clock.now()) };
     this.players.set(player.id, player);
     this.world.add(player.id, profile.x, profile.y, profile.facing as Facing);
     this.attach(player, link, CloseCode.Replaced, 'replaced');
@@ -216,6 +241,7 @@ export class Room {
     link.playerId = null;
     if (!player || player.link !== link || this.shuttingDown) return;
     player.link = null;
+    this.metrics?.disconnected(onPurpose || this.opts.graceMs === 0 ? 'left' : 'dropped');
     if (onPurpose || this.opts.graceMs === 0) {
       this.remove(player, 'closed');
       return;
@@ -228,7 +254,10 @@ export class Room {
     player.session.graceEndsAtMs = this.clock.now() + this.opts.graceMs;
     player.session.graceTimer = this.clock.setTimeout(() => {
       player.session.graceTimer = null;
-      if (!player.link) this.remove(player, 'grace_expired');
+      if (!player.link) {
+        this.metrics?.disconnected('grace_expired');
+        this.remove(player, 'grace_expired');
+      }
     }, this.opts.graceMs);
     this.broadcast({ t: 'presence', id: player.id, state: 'reconnecting' });
     this.logger.log('info', 'dropped', { conn: link.connId, player: player.id, code, graceMs: this.opts.graceMs });
@@ -262,6 +291,7 @@ export class Room {
     if (!player) return;
     const checked = checkChatText(raw);
     if (!checked.ok) {
+      this.logger.log('info', 'chat_rejected', { conn: link.connId, player: player.id, reason: checked.reason });
       link.send({ t: 'chat_rejected', id: clientId, reason: checked.reason });
       return;
     }
@@ -270,8 +300,10 @@ export class Room {
       link.send(this.chatMessage(line, clientId));
       return;
     }
+    // Encoded once, and sent with each recipient's next state frame (one write per tick).
+    const text = Buffer.from(encodeMessage(this.chatMessage(line)), 'utf8');
     for (const p of this.players.values()) {
-      if (p.link) p.link.send(this.chatMessage(line, p === player ? clientId : undefined));
+      if (p.link) p.link.sendLater(p === player ? encodeMessage(this.chatMessage(line, clientId)) : text);
     }
   }
 
@@ -346,7 +378,9 @@ export class Room {
     return echo === undefined ? msg : { ...msg, echo };
   }
 
+  /** Encoded once; goes out with each recipient's next state frame (one write per client per tick). */
   private broadcast(message: ServerMessage, except?: number): void {
-    for (const p of this.players.values()) if (p.link && p.id !== except) p.link.send(message);
+    const text = Buffer.from(encodeMessage(message), 'utf8');
+    for (const p of this.players.values()) if (p.link && p.id !== except) p.link.sendLater(text);
   }
 }

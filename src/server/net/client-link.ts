@@ -11,6 +11,29 @@
 import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
+import type { Logger } from '../logger.js';
+
+/** An unmasked, unfragmented WebSocket frame header (RFC 6455 5.2), server to client. */
+function frameHeaderBytes(len: number): number {
+  return len < 126 ? 2 : len < 65536 ? 4 : 10;
+}
+
+function writeFrameHeader(out: Buffer, o: number, opcode: number, len: number): number {
+  out[o] = 0x80 | opcode;
+  if (len < 126) {
+    out[o + 1] = len;
+    return o + 2;
+  }
+  if (len < 65536) {
+    out[o + 1] = 126;
+    out.writeUInt16BE(len, o + 2);
+    return o + 4;
+  }
+  out[o + 1] = 127;
+  out.writeUInt32BE(0, o + 2);
+  out.writeUInt32BE(len, o + 6);
+  return o + 10;
+}
 
 export const STATE_SKIP_BYTES = 64 * 1024;
 export const CONTROL_LIMIT_BYTES = 512 * 1024;
@@ -18,18 +41,27 @@ export const CONTROL_LIMIT_BYTES = 512 * 1024;
 export class ClientLink {
   playerId: number | null = null;
   joining = false;
+  /** Wrong passwords sent on this connection (see Room.join). */
+  badPasswords = 0;
   closed = false;
   lastHeardMs: number;
   statesSkipped = 0;
+  /** Protocol-level ping round trip, measured by the gateway (metrics, status page). */
+  rttMs: number | null = null;
+  pingSentMs = 0;
   bytesOut = 0;
   /** Set when this link must ship a full snapshot next (after a skip, on join). */
   needsFullState = true;
+  /** Encoded control messages waiting for the next state frame (see sendLater). */
+  private later: Buffer[] = [];
+  private laterChars = 0;
 
   constructor(
     readonly connId: number,
     readonly remoteAddress: string,
     private readonly ws: WebSocket,
     nowMs: number,
+    private readonly logger?: Logger,
   ) {
     this.lastHeardMs = nowMs;
   }
@@ -38,12 +70,46 @@ export class ClientLink {
     return this.ws.bufferedAmount;
   }
 
+  /**
+   * Queues an already encoded control message to go out with this link's next state frame, in
+   * the same socket write (chat fan-out: one write per client per tick instead of one per line).
+   * Order is kept: any immediate send flushes the queue first.
+   */
+  sendLater(text: string | Buffer): void {
+    if (this.closed) return;
+    // Encoded to UTF-8 by the caller once for all recipients, or here.
+    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    this.later.push(bytes);
+    this.laterChars += bytes.length;
+    if (this.later.length >= 64 || this.laterChars >= 16 * 1024) this.flushLater();
+  }
+
+  /** Sends the queued messages one by one, with the slow-reader check after each. */
+  private flushLater(): void {
+    if (this.later.length === 0) return;
+    const batch = this.later;
+    this.later = [];
+    this.laterChars = 0;
+    for (const text of batch) {
+      if (this.closed) return;
+      this.bytesOut += text.length;
+      this.ws.send(text, { binary: false });
+      if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
+        this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerId, code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
+        this.close(CloseCode.SlowReader, 'slow reader: send buffer over limit');
+      }
+    }
+  }
+
   send(message: ServerMessage): void {
+    if (this.closed) return;
+    this.flushLater();
     if (this.closed) return;
     const text = encodeMessage(message);
     this.bytesOut += text.length;
     this.ws.send(text);
     if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
+      this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerId, code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
       this.close(CloseCode.SlowReader, 'slow reader: send buffer over limit');
     }
   }
@@ -52,13 +118,48 @@ export class ClientLink {
   sendState(frame: Uint8Array): boolean {
     if (this.closed) return false;
     if (this.ws.bufferedAmount > STATE_SKIP_BYTES) {
+      this.flushLater();
       this.statesSkipped++;
       this.needsFullState = true;
       return false;
     }
+    const socket = this.socket;
+    // Anything queued up (a reader falling behind) goes the careful way, message by message.
+    if (!socket || this.ws.readyState !== 1 || this.ws.bufferedAmount > 0) {
+      this.flushLater();
+      this.bytesOut += frame.length;
+      this.ws.send(frame);
+      return true;
+    }
+    // The hot path (every client, every tick): the queued control messages and the state frame
+    // are framed here and leave in a single socket write, one syscall and no per-message stream
+    // work. Safe beside ws's own writes because without compression ws never queues frames: every
+    // frame it sends is written whole and in order, and so is this buffer.
+    const texts = this.later.length > 0 ? this.later : null;
+    this.later = [];
+    this.laterChars = 0;
+    let size = frameHeaderBytes(frame.length) + frame.length;
+    if (texts) for (const t of texts) size += frameHeaderBytes(t.length) + t.length;
+    const out = Buffer.allocUnsafe(size);
+    let o = 0;
+    if (texts) {
+      for (const t of texts) {
+        o = writeFrameHeader(out, o, 0x1, t.length);
+        t.copy(out, o);
+        o += t.length;
+        this.bytesOut += t.length;
+      }
+    }
+    o = writeFrameHeader(out, o, 0x2, frame.length);
+    out.set(frame, o);
     this.bytesOut += frame.length;
-    this.ws.send(frame);
+    socket.write(out);
     return true;
+  }
+
+  /** The TCP socket under the WebSocket (ws keeps it as `_socket`). */
+  private get socket(): { write(b: Buffer): boolean } | undefined {
+    return (this.ws as unknown as { _socket?: { write(b: Buffer): boolean } })._socket;
   }
 
   ping(): void {

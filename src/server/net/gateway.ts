@@ -32,6 +32,8 @@ export interface GatewayOptions {
   readonly maxMessagesPerSecond: number;
 }
 
+/** RFC 6455's "message too big", the code ws uses for its own hard cut too. */
+const MESSAGE_TOO_BIG = 1009;
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export class Gateway {
@@ -41,6 +43,8 @@ export class Gateway {
   private nextConnId = 1;
   private heartbeat: ReturnType<typeof setInterval> | null = null;
   rejected = 0;
+  /** Metrics hooks (set by tether-server). */
+  metrics: { rtt(ms: number): void; rejected(reason: string): void; linkClosed(bytesOut: number): void } | null = null;
 
   constructor(
     private readonly opts: GatewayOptions,
@@ -50,7 +54,9 @@ export class Gateway {
   ) {
     this.wss = new WebSocketServer({
       noServer: true,
-      maxPayload: MAX_FRAME_BYTES,
+      // Hard cut, applied while the frame is still arriving (close 1009 without a reason). Frames
+      // between MAX_FRAME_BYTES and this are refused in the message handler with a reason.
+      maxPayload: MAX_FRAME_BYTES * 4,
       perMessageDeflate: false,
       // Pick our version; if the client speaks another tether version, still accept it so we can
       // close with a clear reason instead of a failed handshake the browser cannot explain.
@@ -68,8 +74,24 @@ export class Gateway {
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const url = new URL(req.url ?? '/', 'http://x');
-    if (url.pathname !== '/ws') return refuse(socket, 404, 'Not Found');
+    try {
+      this.upgrade(req, socket, head);
+    } catch (err) {
+      this.logger.log('error', 'upgrade_failed', { addr: req.socket.remoteAddress, err: err instanceof Error ? err.stack : String(err) });
+      socket.destroy();
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // A request target the URL parser rejects (e.g. "//[") must be a 400, not an exception:
+    // this runs in an 'upgrade' listener, where a throw would take the whole process down.
+    let pathname: string;
+    try {
+      pathname = new URL(req.url ?? '/', 'http://x').pathname;
+    } catch {
+      return refuse(socket, 400, 'Bad Request');
+    }
+    if (pathname !== '/ws') return refuse(socket, 404, 'Not Found');
     const origin = req.headers.origin;
     if (origin && !this.originAllowed(origin, req.headers.host)) {
       this.logger.log('warn', 'upgrade_refused', { reason: 'origin', origin });
@@ -85,13 +107,16 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
-    const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now());
+    const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger);
     this.links.add(link);
     this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
     let windowStart = this.clock.now();
     let windowCount = 0;
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
+      // Once we have decided to close a connection (flood, violation, slow reader, kick), nothing
+      // more it sends is handled: no game effect, and one log line per offence, not per frame.
+      if (link.closed) return;
       link.lastHeardMs = this.clock.now();
       const now = link.lastHeardMs;
       if (now - windowStart >= 1000) {
@@ -101,17 +126,25 @@ export class Gateway {
       if (++windowCount > this.opts.maxMessagesPerSecond) {
         return this.violation(link, CloseCode.Flood, `flood: more than ${this.opts.maxMessagesPerSecond} messages per second`);
       }
+      const bytes = rawLength(data);
+      if (bytes > MAX_FRAME_BYTES) return this.violation(link, MESSAGE_TOO_BIG, `frame too large: ${bytes} bytes, the limit is ${MAX_FRAME_BYTES}`);
       if (isBinary) return this.violation(link, CloseCode.ProtocolViolation, 'binary frames are not accepted from clients');
       this.handleFrame(link, rawToString(data));
     });
     ws.on('pong', () => {
       link.lastHeardMs = this.clock.now();
+      if (link.pingSentMs > 0) {
+        link.rttMs = link.lastHeardMs - link.pingSentMs;
+        link.pingSentMs = 0;
+        this.metrics?.rtt(link.rttMs);
+      }
     });
     ws.on('error', (err: Error & { code?: string }) => {
       this.logger.log('warn', 'socket_error', { conn: link.connId, code: err.code, err: err.message });
     });
     ws.on('close', (code: number, reason: Buffer) => {
       this.links.delete(link);
+      this.metrics?.linkClosed(link.bytesOut);
       const left = (this.perAddress.get(addr) ?? 1) - 1;
       if (left <= 0) this.perAddress.delete(addr);
       else this.perAddress.set(addr, left);
@@ -119,7 +152,12 @@ export class Gateway {
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
       this.logger.log('debug', 'close', { conn: link.connId, code, reason: reason.toString().slice(0, 80) });
-      this.room.disconnected(link, onPurpose, code);
+      // An event listener that throws would be an uncaught exception: contain it here.
+      try {
+        this.room.disconnected(link, onPurpose, code);
+      } catch (err) {
+        this.logger.log('error', 'disconnect_failed', { conn: link.connId, err: err instanceof Error ? err.stack : String(err) });
+      }
     });
 
     const helloTimer = setTimeout(() => {
@@ -193,6 +231,7 @@ export class Gateway {
 
   private violation(link: ClientLink, code: number, reason: string): void {
     this.rejected++;
+    this.metrics?.rejected(closeCodeName(code));
     this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress });
     link.close(code, reason);
   }
@@ -204,6 +243,7 @@ export class Gateway {
         this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
       } else {
+        if (link.pingSentMs === 0) link.pingSentMs = now;
         link.ping();
       }
     }
@@ -223,6 +263,16 @@ export class Gateway {
     for (const link of this.links) link.terminate();
     this.wss.close();
   }
+}
+
+function closeCodeName(code: number): string {
+  for (const [name, value] of Object.entries(CloseCode)) if (value === code) return name;
+  return String(code);
+}
+
+function rawLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
+  return data.byteLength;
 }
 
 function rawToString(data: RawData): string {

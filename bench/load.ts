@@ -1,0 +1,259 @@
+/**
+ * Load benchmark, scenario room-N (npm run bench:load [-- --n 50,200,500,1000 --measure 25]):
+ * a 1000 x 1000 world, N bots each holding one of 8 directions at 100 units/s and changing it
+ * with p = 5 % every 50 ms, a chat line every 10 s per bot, 20 Hz ticks. The server runs in its
+ * own process, the bots in one or two others. After all bots are live and a warm-up, figures are
+ * taken over the measurement window:
+ *
+ *   server CPU s/s      utime+stime of the server process from /proc/<pid>/stat
+ *   RSS                 VmRSS of the server process at the end of the window
+ *   down/up B/s/client  WebSocket frames as the bots' sockets see them (payload + frame header;
+ *                       TCP/IP headers not counted)
+ *   updates/s, interval state frames per client per second and the gap between them (bots)
+ *   tick ms p50/p99     the server's own measurement of each tick (GET /status.json)
+ *
+ * Writes bench-results/load.json.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Swarm } from '../src/bots/swarm.js';
+
+const REFERENCE = {
+  200: { colyseusCpu: 0.22, colyseusDown: 41_000, colyseusRss: 84 },
+  500: { colyseusCpu: 0.655, colyseusDown: 93_500, colyseusRss: 102 },
+} as Record<number, { colyseusCpu: number; colyseusDown: number; colyseusRss: number }>;
+
+const CLK_TCK = 100;
+
+interface Row {
+  n: number;
+  joined: number;
+  server_cpu_s_per_s: number;
+  rss_mb: number;
+  down_Bps_per_client: number;
+  up_Bps_per_client: number;
+  updates_per_s: number;
+  update_interval_ms_p50: number;
+  update_interval_ms_p99: number;
+  tick_ms_p50: number | null;
+  tick_ms_p99: number | null;
+  tick_ms_max: number | null;
+  bots_cpu_s_per_s: number;
+  measure_s: number;
+  chat_sent: number;
+  chat_lost: number;
+  chat_duplicated: number;
+  reconnects: number;
+  state_full_frames: number;
+  /** Machine load at the end of the window: other work on the machine skews every figure. */
+  loadavg_1m: number;
+  cpu_vs_colyseus?: number;
+  down_vs_colyseus?: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      n: { type: 'string', default: '50,200,500,1000' },
+      warmup: { type: 'string', default: '5' },
+      measure: { type: 'string', default: '25' },
+      out: { type: 'string', default: 'bench-results/load.json' },
+    },
+  });
+  const ns = values.n.split(',').map(Number).filter((x) => x > 0);
+  const rows: Row[] = [];
+  const failed: Array<{ n: number; error: string }> = [];
+  for (const n of ns) {
+    process.stdout.write(`\n== room-${n} ==\n`);
+    let row: Row | { n: number; error: string };
+    try {
+      row = await runOne(n, Number(values.warmup) * 1000, Number(values.measure) * 1000);
+    } catch (err) {
+      // Say so, rather than crash: "the machine does not hold N" is a result too.
+      row = { n, error: err instanceof Error ? err.message : String(err) };
+      process.stdout.write(`\n  room-${n} failed: ${row.error}\n`);
+      failed.push(row);
+      writeFileSync(values.out, JSON.stringify({ scenario: 'room-N', machine: machine(), rows, failed }, null, 2));
+      continue;
+    }
+    rows.push(row);
+    printTable(rows);
+    mkdirSync('bench-results', { recursive: true });
+    writeFileSync(values.out, JSON.stringify({ scenario: 'room-N', machine: machine(), rows, failed }, null, 2));
+  }
+  process.stdout.write(`\nwrote ${values.out}\n`);
+}
+
+async function runOne(n: number, warmupMs: number, measureMs: number): Promise<Row> {
+  const dir = mkdtempSync(join(tmpdir(), 'tether-bench-'));
+  const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--port', '0', '--db', join(dir, 'load.sqlite'), '--world', '1000x1000', '--speed', '100', '--tick-rate', '20', '--log-level', 'warn'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const port = await portOf(server);
+    const base = `http://127.0.0.1:${port}`;
+    const swarm = new Swarm({
+      url: `ws://127.0.0.1:${port}/ws`,
+      count: n,
+      perProcess: n > 300 ? Math.ceil(n / 2) : n,
+      profile: 'ideal',
+      seed: 7,
+      chatEveryMs: 10_000,
+      changeP: 0.05,
+      rampPerSec: 100,
+    });
+    swarm.start();
+    const t0 = Date.now();
+    while (swarm.totals().live < n && Date.now() - t0 < 30_000 + n * 20) await sleep(250);
+    const ready = swarm.totals();
+    process.stdout.write(`  ${ready.live}/${n} bots live after ${((Date.now() - t0) / 1000).toFixed(1)} s; warming up ${warmupMs / 1000} s\n`);
+    await sleep(warmupMs);
+    swarm.mark();
+    const cpu0 = cpuSeconds(server.pid!);
+    const botCpu0 = swarm.pids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const w0 = Date.now();
+    const full0 = (await status(base)).state.fullFramesSent;
+    await sleep(500);
+    const botsMarked = swarm.totals();
+    let rss = 0;
+    const until = w0 + measureMs;
+    while (Date.now() < until) {
+      await sleep(Math.min(1000, until - Date.now()));
+      rss = Math.max(rss, rssMb(server.pid!));
+      process.stdout.write(`\r  measuring ${((Date.now() - w0) / 1000).toFixed(0)} / ${measureMs / 1000} s, live ${swarm.totals().live}   `);
+    }
+    const wallS = (Date.now() - w0) / 1000;
+    const cpu1 = cpuSeconds(server.pid!);
+    const botCpu1 = swarm.pids.reduce((s, p) => s + cpuSeconds(p), 0);
+    const st = await status(base, Math.round(measureMs / 1000));
+    // Wait for the workers' next progress report so their window covers the whole measurement.
+    await sleep(1100);
+    const t = swarm.totals();
+    process.stdout.write('\n');
+    const clients = Math.max(1, t.live);
+    const windowS = t.windowMs / 1000;
+    const result = await swarm.finish(1000, 10_000);
+    void botsMarked;
+    const row: Row = {
+      n,
+      joined: t.joined,
+      server_cpu_s_per_s: round3((cpu1 - cpu0) / wallS),
+      rss_mb: Math.round(rss),
+      down_Bps_per_client: Math.round(t.windowBytesIn / clients / windowS),
+      up_Bps_per_client: Math.round(t.windowBytesOut / clients / windowS),
+      updates_per_s: round1(t.windowSnapshots / clients / windowS),
+      update_interval_ms_p50: round1(t.intervals.quantile(0.5)),
+      update_interval_ms_p99: round1(t.intervals.quantile(0.99)),
+      tick_ms_p50: st.tickMs.p50 === null ? null : round3(st.tickMs.p50),
+      tick_ms_p99: st.tickMs.p99 === null ? null : round3(st.tickMs.p99),
+      tick_ms_max: st.tickMs.max === null ? null : round3(st.tickMs.max),
+      bots_cpu_s_per_s: round3((botCpu1 - botCpu0) / wallS),
+      measure_s: round1(wallS),
+      chat_sent: result.chat.sent,
+      chat_lost: result.chat.lost,
+      chat_duplicated: result.chat.duplicated,
+      reconnects: result.totals.reconnects,
+      state_full_frames: st.state.fullFramesSent - full0,
+      loadavg_1m: round1(loadavg()[0]!),
+    };
+    const ref = REFERENCE[n];
+    if (ref) {
+      row.cpu_vs_colyseus = round3(row.server_cpu_s_per_s / ref.colyseusCpu);
+      row.down_vs_colyseus = round3(row.down_Bps_per_client / ref.colyseusDown);
+    }
+    swarm.kill();
+    return row;
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((r) => server.once('exit', r).once('error', r));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+interface StatusJson {
+  tickMs: { p50: number | null; p99: number | null; max: number | null; count: number };
+  state: { fullFramesSent: number };
+}
+
+async function status(base: string, windowS = 10): Promise<StatusJson> {
+  const res = await fetch(`${base}/status.json?window=${windowS}`);
+  return (await res.json()) as StatusJson;
+}
+
+function portOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`server did not report its port: ${text}`)), 20_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      const m = /http:\/\/[^\s/]+:(\d+)\//.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${text}`)));
+  });
+}
+
+function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  } catch {
+    return 0;
+  }
+}
+
+function rssMb(pid: number): number {
+  try {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function machine(): Record<string, unknown> {
+  let cpu = 'unknown';
+  try {
+    cpu = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? cpu;
+  } catch {
+    /* not Linux */
+  }
+  return { cpu, cores: (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? null, node: process.version };
+}
+
+function printTable(rows: Row[]): void {
+  const head = ['N', 'CPU s/s', 'RSS MB', 'down B/s', 'up B/s', 'upd/s', 'intv p50/p99 ms', 'tick p50/p99 ms', 'CPU/Colyseus', 'down/Colyseus', 'bots CPU', 'chat lost/dup'];
+  const lines = rows.map((r) => [
+    String(r.n),
+    r.server_cpu_s_per_s.toFixed(3),
+    String(r.rss_mb),
+    String(r.down_Bps_per_client),
+    String(r.up_Bps_per_client),
+    r.updates_per_s.toFixed(1),
+    `${r.update_interval_ms_p50} / ${r.update_interval_ms_p99}`,
+    `${r.tick_ms_p50?.toFixed(2)} / ${r.tick_ms_p99?.toFixed(2)}`,
+    r.cpu_vs_colyseus === undefined ? '-' : r.cpu_vs_colyseus.toFixed(2),
+    r.down_vs_colyseus === undefined ? '-' : r.down_vs_colyseus.toFixed(3),
+    r.bots_cpu_s_per_s.toFixed(2),
+    `${r.chat_lost}/${r.chat_duplicated}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const fmt = (cells: string[]) => `| ${cells.map((c, i) => c.padStart(widths[i]!)).join(' | ')} |`;
+  process.stdout.write(`\n${fmt(head)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${lines.map(fmt).join('\n')}\n`);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)));
+const round1 = (x: number) => (Number.isFinite(x) ? Math.round(x * 10) / 10 : NaN);
+const round3 = (x: number) => Math.round(x * 1000) / 1000;
+
+void main().catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

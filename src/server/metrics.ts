@@ -1,0 +1,192 @@
+/**
+ * Server metrics: Prometheus series (prom-client, one Registry per server instance so tests can
+ * run many servers in one process) and the short in-memory history the status page plots.
+ *
+ * The room and the gateway call the small hook methods below; gauges that mirror state (players
+ * online, sessions in grace, bytes out) are read when scraped.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Room } from './game/room.js';
+import type { Gateway } from './net/gateway.js';
+
+const TICK_RING = 4800;
+const HISTORY_SECONDS = 600;
+
+export interface StatusSample {
+  /** Wall clock, ms. */
+  readonly t: number;
+  readonly players: number;
+  readonly inGrace: number;
+  readonly rttP50: number | null;
+  readonly rttP90: number | null;
+  readonly rttP99: number | null;
+  readonly drops: number;
+  readonly resumes: number;
+  readonly tickP50: number | null;
+  readonly tickP99: number | null;
+  readonly tickMax: number | null;
+  readonly bytesOutPerS: number;
+}
+
+export class ServerMetrics {
+  readonly registry = new Registry();
+  private readonly tickHist: Histogram;
+  private readonly rttHist: Histogram;
+  private readonly resumeLatency: Histogram;
+  private readonly resumes: Counter<'outcome'>;
+  private readonly disconnects: Counter<'kind'>;
+  private readonly rejectedMsgs: Counter<'reason'>;
+  private readonly skipped: Counter;
+  private closedLinkBytes = 0;
+  private readonly tickMs = new Float64Array(TICK_RING);
+  private readonly tickAt = new Float64Array(TICK_RING);
+  private tickN = 0;
+  readonly history: StatusSample[] = [];
+  private dropsThisSecond = 0;
+  private resumesThisSecond = 0;
+  private lastBytesOut = 0;
+  private sampler: ReturnType<typeof setInterval> | null = null;
+  private lastSkipped = 0;
+
+  constructor(
+    private readonly room: Room,
+    private readonly gateway: Gateway,
+  ) {
+    const registers = [this.registry];
+    new Gauge({ name: 'tether_players_online', help: 'Players in the world (live or in their grace period)', registers, collect() { this.set(room.playerCount); } });
+    new Gauge({ name: 'tether_players_live', help: 'Players with a live connection', registers, collect() { this.set(room.playerCount - room.inGraceCount); } });
+    new Gauge({ name: 'tether_sessions_in_grace', help: 'Dropped players whose seat is held for a resume', registers, collect() { this.set(room.inGraceCount); } });
+    new Gauge({ name: 'tether_connections', help: 'Open WebSocket connections', registers, collect() { this.set(gateway.links.size); } });
+    const self = this;
+    new Gauge({
+      name: 'tether_bytes_out',
+      help: 'Payload bytes sent to clients since start (state frames and control messages)',
+      registers,
+      collect() {
+        this.set(self.bytesOut());
+      },
+    });
+    new Gauge({ name: 'tether_state_bytes_out', help: 'Bytes of binary state frames sent since start', registers, collect() { this.set(room.broadcaster.stats.bytesSent); } });
+    new Gauge({ name: 'tether_state_full_frames_sent', help: 'Full state frames sent since start (joins, resumes, after skips)', registers, collect() { this.set(room.broadcaster.stats.fullFramesSent); } });
+    new Gauge({ name: 'tether_state_delta_bodies', help: 'Bodies listed in the last delta frame', registers, collect() { this.set(room.broadcaster.stats.lastDeltaBodies); } });
+    this.skipped = new Counter({
+      name: 'tether_state_updates_skipped_total',
+      help: 'State frames not sent because the reader was slow (send buffer over the limit)',
+      registers,
+      collect() {
+        const now = room.broadcaster.stats.framesSkipped;
+        if (now > self.lastSkipped) this.inc(now - self.lastSkipped);
+        self.lastSkipped = now;
+      },
+    });
+    this.tickHist = new Histogram({ name: 'tether_tick_duration_seconds', help: 'Time to step the world and send the state frames', registers, buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.035, 0.05, 0.1] });
+    this.rttHist = new Histogram({ name: 'tether_rtt_seconds', help: 'WebSocket ping to pong round trip per connection', registers, buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5] });
+    this.resumeLatency = new Histogram({ name: 'tether_resume_latency_seconds', help: 'From the server noticing a drop to the resume (0 when it had not noticed yet)', registers, buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60] });
+    this.resumes = new Counter({ name: 'tether_resumes_total', help: 'Resume attempts by outcome', labelNames: ['outcome'], registers });
+    this.disconnects = new Counter({ name: 'tether_disconnects_total', help: 'Players losing their connection, by kind (dropped = grace period started, left, grace_expired)', labelNames: ['kind'], registers });
+    this.rejectedMsgs = new Counter({ name: 'tether_rejected_messages_total', help: 'Messages or connections refused, by reason', labelNames: ['reason'], registers });
+    // Series with labels show up as 0 before the first event.
+    for (const o of ['resumed', 'refused']) this.resumes.inc({ outcome: o }, 0);
+    for (const k of ['dropped', 'left', 'grace_expired']) this.disconnects.inc({ kind: k }, 0);
+    void this.skipped;
+  }
+
+  start(): void {
+    this.sampler = setInterval(() => this.sample(), 1000);
+    this.sampler.unref();
+  }
+
+  stop(): void {
+    if (this.sampler) clearInterval(this.sampler);
+  }
+
+  // ---- hooks ----------------------------------------------------------------------------------
+
+  tick(ms: number): void {
+    this.tickHist.observe(ms / 1000);
+    const i = this.tickN++ % TICK_RING;
+    this.tickMs[i] = ms;
+    this.tickAt[i] = Date.now();
+  }
+
+  rtt(ms: number): void {
+    this.rttHist.observe(ms / 1000);
+  }
+
+  resumed(latencyMs: number): void {
+    this.resumes.inc({ outcome: 'resumed' });
+    this.resumeLatency.observe(latencyMs / 1000);
+    this.resumesThisSecond++;
+  }
+
+  resumeRefused(): void {
+    this.resumes.inc({ outcome: 'refused' });
+  }
+
+  disconnected(kind: 'dropped' | 'left' | 'grace_expired'): void {
+    this.disconnects.inc({ kind });
+    if (kind === 'dropped') this.dropsThisSecond++;
+  }
+
+  rejected(reason: string): void {
+    this.rejectedMsgs.inc({ reason });
+  }
+
+  linkClosed(bytesOut: number): void {
+    this.closedLinkBytes += bytesOut;
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  bytesOut(): number {
+    let n = this.closedLinkBytes;
+    for (const l of this.gateway.links) n += l.bytesOut;
+    return n;
+  }
+
+  /** Tick durations (ms) of the last `windowMs`. */
+  tickQuantiles(windowMs: number): { count: number; p50: number | null; p99: number | null; max: number | null } {
+    const since = Date.now() - windowMs;
+    const xs: number[] = [];
+    const n = Math.min(this.tickN, TICK_RING);
+    for (let i = 0; i < n; i++) if (this.tickAt[i]! >= since) xs.push(this.tickMs[i]!);
+    xs.sort((a, b) => a - b);
+    return { count: xs.length, p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), max: xs.length ? xs[xs.length - 1]! : null };
+  }
+
+  async exposition(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private sample(): void {
+    const rtts: number[] = [];
+    for (const l of this.gateway.links) if (l.playerId !== null && l.rttMs !== null) rtts.push(l.rttMs);
+    rtts.sort((a, b) => a - b);
+    const ticks = this.tickQuantiles(1000);
+    const bytes = this.bytesOut();
+    this.history.push({
+      t: Date.now(),
+      players: this.room.playerCount,
+      inGrace: this.room.inGraceCount,
+      rttP50: quantile(rtts, 0.5),
+      rttP90: quantile(rtts, 0.9),
+      rttP99: quantile(rtts, 0.99),
+      drops: this.dropsThisSecond,
+      resumes: this.resumesThisSecond,
+      tickP50: ticks.p50,
+      tickP99: ticks.p99,
+      tickMax: ticks.max,
+      bytesOutPerS: Math.max(0, bytes - this.lastBytesOut),
+    });
+    this.lastBytesOut = bytes;
+    this.dropsThisSecond = 0;
+    this.resumesThisSecond = 0;
+    if (this.history.length > HISTORY_SECONDS) this.history.shift();
+  }
+}
+
+export function quantile(sorted: readonly number[], q: number): number | null {
+  if (sorted.length === 0) return null;
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.round(q * (sorted.length - 1))));
+  return sorted[i]!;
+}

@@ -1,0 +1,44 @@
+/**
+ * The operator status page in a real Chromium: it renders its cards, plots and player table
+ * from /status.json, and the player count moves when headless bots join.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startFixture, joined } from '../support/server-fixture.js';
+
+const CHROMIUM = process.env['TETHER_CHROMIUM'] ?? '/usr/bin/chromium';
+
+test('GET /status renders and its numbers move when bots join', async (t) => {
+  const fx = await startFixture();
+  t.after(() => fx.close());
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`http://127.0.0.1:${fx.server.port}/status`);
+  await page.waitForFunction(() => document.body.dataset['players'] === '0', undefined, { timeout: 10_000 });
+  assert.equal(await page.textContent('#players'), '0');
+
+  const bots = ['状态Ann', 'Bo状态', '看板Cy'].map((name) => fx.client(name));
+  for (const b of bots) await joined(b);
+  await page.waitForFunction(() => document.body.dataset['players'] === '3', undefined, { timeout: 10_000 });
+  assert.equal(await page.textContent('#players'), '3');
+  const rows = await page.$$eval('#roster tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(rows.map((r) => r[0]).sort(), ['Bo状态', '状态Ann', '看板Cy'].sort());
+  assert.ok(rows.every((r) => r[3] === 'live'));
+  // The plots drew something: the players canvas is not blank.
+  const inked = await page.$eval('#plot-players', (c) => {
+    const canvas = c as HTMLCanvasElement;
+    const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
+    let n = 0;
+    for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;
+    return n;
+  });
+  assert.ok(inked > 100, `canvas has ${inked} painted pixels`);
+
+  bots[0]!.leave();
+  await page.waitForFunction(() => document.body.dataset['players'] === '2', undefined, { timeout: 10_000 });
+  assert.deepEqual(errors, []);
+});
