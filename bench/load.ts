@@ -50,6 +50,8 @@ interface Row {
   state_full_frames: number;
   /** Machine load at the end of the window: other work on the machine skews every figure. */
   loadavg_1m: number;
+  /** All N bots live through the window (false: the machine did not hold N; figures are not comparable). */
+  held: boolean;
   cpu_vs_colyseus?: number;
   down_vs_colyseus?: number;
 }
@@ -158,6 +160,7 @@ async function runOne(n: number, warmupMs: number, measureMs: number): Promise<R
       reconnects: result.totals.reconnects,
       state_full_frames: st.state.fullFramesSent - full0,
       loadavg_1m: round1(loadavg()[0]!),
+      held: ready.live >= n && t.live >= n,
     };
     const ref = REFERENCE[n];
     if (ref) {

@@ -10,6 +10,7 @@
  * connection.
  */
 import type { Transport, TransportFactory, TransportHandlers } from './transport.js';
+import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { createRng } from '../../shared/rng.js';
 import { getProfile, type Profile } from '../../shared/netsim-profiles.js';
@@ -161,7 +162,8 @@ export function createSimulatedNetwork(inner: TransportFactory, opts: SimulatedN
         if (finished || closing) return;
         emit('drop', { id, why });
         end();
-        innerT?.close();
+        // Not 1000: the server must see a lost link (grace period, resume), not a player leaving.
+        innerT?.close(CloseCode.ClientReconnecting, 'simulated drop');
         handlers.onClose(SIMULATED_DROP_CODE, 'simulated drop');
       },
       pump() {
