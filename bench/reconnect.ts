@@ -51,7 +51,9 @@ for (let i = events.length - 1; i > 0; i--) {
 interface BotState {
   client: TetherClient;
   name: string;
-  said: string[];
+  said: Array<{ id: string; text: string }>;
+  /** Lines the server refused visibly (chat rate): the sender was told, so they are not lost. */
+  refused: Set<string>;
   dropAt: number | null;
   welcomeAt: number | null;
   lastDropSilentMs: number | null;
@@ -70,13 +72,14 @@ async function main(): Promise<void> {
   for (let i = 0; i < BOTS; i++) {
     const name = i % 2 === 0 ? `机器人${i}` : `bot-${i}`;
     const client = new TetherClient({ url, transport: wsTransport, clock: systemClock, name, character: i % 6, random: () => rng.next() });
-    const bot: BotState = { client, name, said: [], dropAt: null, welcomeAt: null, lastDropSilentMs: null };
+    const bot: BotState = { client, name, said: [], refused: new Set(), dropAt: null, welcomeAt: null, lastDropSilentMs: null };
     client.connection.on('drop', (_code, _reason, silentMs) => {
       if (bot.dropAt === null) {
         bot.dropAt = performance.now();
         bot.lastDropSilentMs = silentMs;
       }
     });
+    client.on('chatRejected', (id) => bot.refused.add(id));
     client.on('welcome', () => {
       bot.welcomeAt = performance.now();
     });
@@ -97,7 +100,8 @@ async function main(): Promise<void> {
   const chatter = setInterval(() => {
     const b = bots[rng.int(0, bots.length - 1)]!;
     const text = `${b.name}#${++chatCounter}`;
-    if (b.client.say(text).ok) b.said.push(text);
+    const said = b.client.say(text);
+    if (said.ok) b.said.push({ id: said.id, text });
   }, 300);
 
   await sleep(3000);
@@ -155,7 +159,8 @@ async function main(): Promise<void> {
   clearInterval(chatter);
   clearInterval(walker);
   await waitFor(() => bots.every((b) => b.client.outbox.size === 0), 15_000, 'outboxes drained');
-  const sent = bots.flatMap((b) => b.said);
+  const sent = bots.flatMap((b) => b.said.filter((l) => !b.refused.has(l.id)).map((l) => l.text));
+  const refused = bots.reduce((n, b) => n + b.refused.size, 0);
   await waitFor(() => bots.every((b) => b.client.chatLog.length >= sent.length || b.client.chatLog.length >= 500), 10_000, 'chat delivered').catch(() => {});
   let lost = 0;
   let duplicated = 0;
@@ -187,6 +192,7 @@ async function main(): Promise<void> {
     resume_rtt_p99: round(percentile(allResume, 99), 2),
     resume_rtt_by_kind: Object.fromEntries(Object.entries(resumeRtt).map(([k, v]) => [k, { n: v.length, p50: round(percentile(v, 50), 2), max: round(Math.max(...v), 2) }])),
     chat_sent: sent.length,
+    chat_refused: refused,
     chat_lost: lost,
     chat_duplicated: duplicated,
     duplicate_players: duplicatePlayers,
@@ -197,7 +203,7 @@ async function main(): Promise<void> {
     resumed: result.resumed,
     'detect ms p50 / max (black holes)': `${result.detect_ms_p50} / ${result.detect_ms_max}`,
     'resume in RTTs p50 / p99': `${result.resume_rtt_p50} / ${result.resume_rtt_p99}`,
-    'chat sent / lost / duplicated': `${result.chat_sent} / ${result.chat_lost} / ${result.chat_duplicated}`,
+    'chat sent / refused / lost / duplicated': `${result.chat_sent} / ${result.chat_refused} / ${result.chat_lost} / ${result.chat_duplicated}`,
     'duplicate players': result.duplicate_players,
   });
   console.table(result.resume_rtt_by_kind);

@@ -189,11 +189,16 @@ test('chat missed during a drop is replayed exactly once and in order; chat type
   for (let i = 1; i <= 4; i++) assert.ok(talker.say(`missed ${i}`).ok);
   await until(talker, () => talker.outbox.size === 0, 'talker lines posted');
   await until(away, () => away.status.kind === 'reconnecting', 'away notices');
-  const offline = away.say('typed while away');
-  assert.ok(offline.ok);
+  // More lines than the chat burst (5): the resent ones over the rate are paced, not refused.
+  const offlineLines = Array.from({ length: 7 }, (_, i) => (i === 0 ? 'typed while away' : `away ${i}`));
+  for (const line of offlineLines) assert.ok(away.say(line).ok);
+  let refused = 0;
+  away.on('chatRejected', () => refused++);
   proxy.blackhole(false);
-  await until(away, () => away.status.kind === 'live' && away.outbox.size === 0, 'away back, outbox flushed', 10000);
-  await until(talker, () => talker.chatLog.some((l) => l.text === 'typed while away'), 'talker hears the offline line');
+  await until(away, () => away.status.kind === 'live' && away.outbox.size === 0, 'away back, outbox flushed', 15000);
+  await until(talker, () => offlineLines.every((x) => talker.chatLog.some((l) => l.text === x)), 'talker hears every offline line', 5000);
+  assert.equal(refused, 0, 'no offline line was refused');
+  for (const x of offlineLines) assert.equal(talker.chatLog.filter((l) => l.text === x).length, 1, x);
   const texts = away.chatLog.map((l) => l.text);
   assert.deepEqual(texts.filter((x) => x.startsWith('missed')), ['missed 1', 'missed 2', 'missed 3', 'missed 4']);
   assert.equal(texts.filter((x) => x === 'before').length, 1);

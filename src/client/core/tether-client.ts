@@ -11,7 +11,7 @@
  * (the server drops repeats), chat missed meanwhile is replayed after our last seq, inputs
  * pressed into the dead link are forgotten, and the own player restarts from the server's state.
  */
-import type { Clock } from '../../shared/clock.js';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { CloseCode } from '../../shared/close-codes.js';
 import { checkChatText } from '../../shared/chat-text.js';
 import { type Body } from '../../shared/movement.js';
@@ -65,6 +65,8 @@ export interface OutgoingChat {
   readonly id: string;
   readonly text: string;
   status: 'pending' | 'sent' | 'failed';
+  /** Set when the line is (re)sent from the outbox after a reconnect rather than as typed. */
+  resent: boolean;
 }
 
 export interface TetherClientEvents {
@@ -88,6 +90,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   readonly players = new Map<number, RemotePlayerView>();
   readonly chatLog: ChatLine[] = [];
   readonly outbox = new Map<string, OutgoingChat>();
+  private outboxRetry: TimerHandle | null = null;
   selfId: number | null = null;
   rules: WorldRules | null = null;
   predictor: Predictor | null = null;
@@ -164,6 +167,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   /** Stops without telling the server (tests use it to simulate a vanished client). */
   dispose(): void {
     this.connection.stop(CloseCode.Left, 'disposed', CloseCode.ClientReconnecting);
+    this.cancelOutboxRetry();
   }
 
   retryNow(): void {
@@ -222,7 +226,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     const checked = checkChatText(raw);
     if (!checked.ok) return { ok: false, reason: checked.reason };
     const id = this.newChatId();
-    const entry: OutgoingChat = { id, text: checked.text, status: 'pending' };
+    const entry: OutgoingChat = { id, text: checked.text, status: 'pending', resent: false };
     this.outbox.set(id, entry);
     if (this.connection.live && this.send({ t: 'chat', id, text: checked.text })) entry.status = 'sent';
     return { ok: true, id };
@@ -288,6 +292,14 @@ export class TetherClient extends Emitter<TetherClientEvents> {
         return this.onChat(msg);
       case 'chat_rejected': {
         const entry = this.outbox.get(msg.id);
+        // Lines typed while away arrive at the server all at once after the resume and can
+        // exceed the chat rate; those are paced out instead of failed. A line typed too fast
+        // while live is refused visibly.
+        if (entry && entry.resent && msg.reason === 'slow_down') {
+          entry.status = 'pending';
+          this.retryOutboxAfter(msg.retryAfterMs ?? 1000);
+          return;
+        }
         if (entry) {
           entry.status = 'failed';
           this.outbox.delete(msg.id);
@@ -348,9 +360,35 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     this.connection.markLive();
     this.ping();
     this.emit('welcome', w);
+    this.flushOutbox();
+  }
+
+  /** Sends every pending line again with its original id; the server posts each once. */
+  private flushOutbox(): void {
     for (const entry of this.outbox.values()) {
+      entry.resent = true;
       if (this.send({ t: 'chat', id: entry.id, text: entry.text })) entry.status = 'sent';
     }
+  }
+
+  private retryOutboxAfter(ms: number): void {
+    if (this.outboxRetry !== null) return;
+    this.outboxRetry = this.opts.clock.setTimeout(() => {
+      this.outboxRetry = null;
+      if (!this.connection.live) return; // the next welcome flushes
+      for (const entry of this.outbox.values()) {
+        if (entry.status !== 'pending') continue;
+        if (this.send({ t: 'chat', id: entry.id, text: entry.text })) entry.status = 'sent';
+        // One line per retry: the bucket refills at one line a second.
+        break;
+      }
+      if ([...this.outbox.values()].some((e) => e.status === 'pending')) this.retryOutboxAfter(1000);
+    }, ms);
+  }
+
+  private cancelOutboxRetry(): void {
+    if (this.outboxRetry !== null) this.opts.clock.clearTimeout(this.outboxRetry);
+    this.outboxRetry = null;
   }
 
   private onChat(line: ChatLine): void {
@@ -432,6 +470,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   }
 
   private failOutbox(): void {
+    this.cancelOutboxRetry();
     for (const entry of this.outbox.values()) entry.status = 'failed';
   }
 
