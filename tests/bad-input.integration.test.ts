@@ -4,6 +4,7 @@ import { startFixture, joined, until } from './support/server-fixture.js';
 import { hello, openRaw } from './support/raw-socket.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { MAX_FRAME_BYTES } from '../src/shared/limits.js';
+import { MSG_INPUT, encodeInputFrame } from '../src/shared/input-codec.js';
 
 test('bad input closes or refuses only the offender; a bystander keeps playing', async (t) => {
   const fx = await startFixture();
@@ -16,7 +17,13 @@ test('bad input closes or refuses only the offender; a bystander keeps playing',
     { what: 'not JSON', send: (ws) => ws.send('{{{'), code: CloseCode.ProtocolViolation, reason: /not JSON/ },
     { what: 'unknown type', send: (ws) => ws.send('{"t":"teleport","x":1,"y":1}'), code: CloseCode.UnknownMessage, reason: /unknown message type/ },
     { what: 'wrong field type', send: (ws) => ws.send('{"t":"hello","v":1,"name":5,"character":0}'), code: CloseCode.ProtocolViolation, reason: /name/ },
-    { what: 'binary frame', send: (ws) => ws.send(Buffer.from([1, 2, 3])), code: CloseCode.ProtocolViolation, reason: /binary/ },
+    // The only binary frame a client may send is the 6-byte input (input-codec.ts); any other
+    // binary frame, or a binary input with a bad field, is still a protocol violation.
+    { what: 'binary frame that is not an input', send: (ws) => ws.send(Buffer.from([1, 2, 3])), code: CloseCode.ProtocolViolation, reason: /binary/ },
+    { what: 'binary frame of input length but another type', send: (ws) => ws.send(Buffer.from([1, 0, 0, 0, 1, 8])), code: CloseCode.ProtocolViolation, reason: /binary.*unknown type/ },
+    { what: 'binary input one byte too long', send: (ws) => ws.send(Buffer.from([MSG_INPUT, 0, 0, 0, 1, 8, 0])), code: CloseCode.ProtocolViolation, reason: /binary frame of 7 bytes/ },
+    { what: 'binary input with seq 0', send: (ws) => ws.send(Buffer.from([MSG_INPUT, 0, 0, 0, 0, 8])), code: CloseCode.ProtocolViolation, reason: /binary input: seq/ },
+    { what: 'binary input with dirs out of range', send: (ws) => ws.send(Buffer.from([MSG_INPUT, 0, 0, 0, 1, 16])), code: CloseCode.ProtocolViolation, reason: /binary input: dirs/ },
     { what: 'oversized frame', send: (ws) => ws.send('x'.repeat(MAX_FRAME_BYTES + 1)), code: 1009, reason: /.*/ },
     { what: 'version mismatch', send: (ws) => ws.send(hello('V', { v: 99 })), code: CloseCode.VersionMismatch, reason: /version mismatch/ },
   ];
@@ -90,5 +97,35 @@ test('inputs cannot move a player faster than the speed limit', async (t) => {
   const maxDistance = (ticks + 1) * (fx.config.rules.speedUnitsPerS / fx.config.rules.tickRateHz);
   assert.ok(body().x - you.x <= maxDistance, `moved ${body().x - you.x} in ${ticks} ticks (max ${maxDistance})`);
   assert.ok(body().x > you.x, 'it did move');
+  raw.ws.close();
+});
+
+test('binary input frames move a player like JSON inputs, under the same speed limit and seq rules', async (t) => {
+  const fx = await startFixture();
+  t.after(() => fx.close());
+  const raw = await openRaw(fx.wsUrl);
+  raw.ws.send(hello('Binary'));
+  const welcome = await raw.next((m) => m['t'] === 'welcome');
+  const you = welcome['you'] as { id: number; x: number };
+  const startTick = fx.server.room.world.tick;
+  for (let seq = 1; seq <= 100; seq++) raw.ws.send(encodeInputFrame(seq, 8));
+  // A JSON input with an old seq is stale whichever encoding carried the newer one.
+  raw.ws.send(JSON.stringify({ t: 'input', seq: 50, dirs: 4 }));
+  const wb = () => fx.server.room.world.bodies.get(you.id)!;
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (fx.server.room.world.tick >= startTick + 20) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 10);
+  });
+  const ticks = fx.server.room.world.tick - startTick;
+  const maxDistance = (ticks + 1) * (fx.config.rules.speedUnitsPerS / fx.config.rules.tickRateHz);
+  assert.ok(wb().body.x - you.x <= maxDistance, `moved ${wb().body.x - you.x} in ${ticks} ticks (max ${maxDistance})`);
+  assert.ok(wb().body.x > you.x, 'it moved right');
+  assert.equal(wb().lastQueuedSeq, 100);
+  assert.ok(wb().ackSeq > 0, 'inputs were applied and acknowledged');
+  assert.equal(raw.ws.readyState, raw.ws.OPEN, 'valid binary inputs do not close the connection');
   raw.ws.close();
 });

@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { StateBroadcaster, type Recipient } from '../src/server/game/state-broadcaster.js';
 import { World } from '../src/server/game/world.js';
+import { withAck } from '../src/shared/snapshot-codec.js';
 import type { ClientLink } from '../src/server/net/client-link.js';
 import { TetherClient } from '../src/client/core/tether-client.js';
 import type { TransportHandlers } from '../src/client/core/transport.js';
@@ -27,13 +28,13 @@ class FakeLink {
     readonly deliver: (frame: Uint8Array) => void,
     readonly skip: () => boolean,
   ) {}
-  sendState(frame: Uint8Array): boolean {
+  sendState(frame: Uint8Array, ackSeq: number): boolean {
     if (this.skip()) {
       this.needsFullState = true;
       return false;
     }
     this.frames++;
-    this.deliver(frame);
+    this.deliver(withAck(frame, ackSeq));
     return true;
   }
 }
@@ -141,7 +142,7 @@ test('every client sees every body where the server has it, at every tick it hea
           for (const v of viewers) send(v, { t: 'left', id: victim, reason: 'closed' });
         }
         world.step();
-        broadcaster.broadcast(world, viewers.map((v) => ({ playerId: v.playerId, link: v.link as unknown as ClientLink }) satisfies Recipient));
+        broadcaster.broadcast(world, viewers.map((v) => ({ id: v.playerId, link: v.link as unknown as ClientLink }) satisfies Recipient));
         for (const v of viewers) {
           if (v.client.lastTick !== world.tick) continue; // this frame was skipped for it
           if (t % v.watchEvery !== 0 && t !== ticks) continue;
@@ -176,7 +177,7 @@ test('the interpolation buffer of a watched remote body holds the server positio
   for (let t = 1; t <= 60; t++) {
     world.queueInput(1, t, t < 40 ? 8 | 1 : 0); // right+up into the top wall, then stop
     world.step();
-    broadcaster.broadcast(world, [{ playerId: 2, link: link as unknown as ClientLink }]);
+    broadcaster.broadcast(world, [{ id: 2, link: link as unknown as ClientLink }]);
     const b = world.bodies.get(1)!.body;
     truth.push({ timeMs: t * 50, x: b.x, y: b.y });
     const buffer = client.players.get(1)!.buffer; // reading it brings it up to date

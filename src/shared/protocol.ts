@@ -1,7 +1,8 @@
 /**
  * Every message of the Tether protocol, defined once: its schema (validation) and, inferred from
  * it, its TypeScript type. Control messages are JSON text frames; world state travels in binary
- * frames (see snapshot-codec.ts). docs/protocol.md describes the same for other languages.
+ * frames (see snapshot-codec.ts), and so may the per-tick `input`, in the 6-byte form of
+ * input-codec.ts. docs/protocol.md describes the same for other languages.
  *
  * Untrusted text is decoded into a result, never a throw, and never into anything with behaviour:
  * JSON.parse yields plain data, and the schemas copy out only the fields they know.

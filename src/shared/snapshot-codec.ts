@@ -30,7 +30,9 @@ export const SNAPSHOT_FULL = 0;
 export const SNAPSHOT_DELTA = 1;
 export const SNAPSHOT_HEADER_BYTES = 12;
 export const SNAPSHOT_BODY_BYTES = 9;
-const ACK_OFFSET = 6;
+/** Where ackSeq sits in a snapshot; a sender may patch it in its own copy (see withAck). */
+export const SNAPSHOT_ACK_OFFSET = 6;
+const ACK_OFFSET = SNAPSHOT_ACK_OFFSET;
 const MAX_COUNT = 0xffff;
 
 export interface BodyState {

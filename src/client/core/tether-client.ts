@@ -28,6 +28,7 @@ import {
 } from '../../shared/protocol.js';
 import { subprotocolsFor } from '../../shared/resume-offer.js';
 import { decodeSnapshot, SNAPSHOT_FULL, type Snapshot } from '../../shared/snapshot-codec.js';
+import { encodeInputFrame } from '../../shared/input-codec.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 import type { BackoffOptions } from '../../shared/backoff.js';
 import { ReconnectingConnection, type LinkStatus, type LivenessOptions } from './connection.js';
@@ -205,7 +206,9 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       this.seq++;
       this.predictor.apply(this.seq, dirs);
       this.lastSentDirs = dirs;
-      this.send({ t: 'input', seq: this.seq, dirs });
+      // The per-tick message goes as a 6-byte binary frame (input-codec.ts), not JSON.
+      const frame = encodeInputFrame(this.seq, dirs);
+      if (this.connection.send(frame)) this.bytesOut += frame.byteLength;
     }
   }
 

@@ -23,7 +23,7 @@ import type { Logger } from '../logger.js';
 import type { ClientLink } from '../net/client-link.js';
 import { SessionRegistry, newSecret, hashSecret, secretMatches, type Session } from '../sessions/session-registry.js';
 import { NameTakenError, type ProfileRecord, type Storage, type StoredChatLine } from '../store/store.js';
-import { StateBroadcaster, type Recipient } from './state-broadcaster.js';
+import { StateBroadcaster } from './state-broadcaster.js';
 import { World } from './world.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
@@ -286,6 +286,14 @@ export class Room {
     }
   }
 
+  /** One input (the per-tick message): the same as input(link, seq, [dirs]) without the array. */
+  inputOne(link: ClientLink, seq: number, dirs: number): void {
+    if (link.playerId === null) return;
+    if (this.world.queueInput(link.playerId, seq, dirs) === 'overflow') {
+      this.logger.log('debug', 'input_dropped', { conn: link.connId, player: link.playerId, reason: 'queue_full' });
+    }
+  }
+
   say(link: ClientLink, clientId: string, raw: string): void {
     const player = link.playerId === null ? undefined : this.players.get(link.playerId);
     if (!player) return;
@@ -326,11 +334,8 @@ export class Room {
   /** One tick: advance the world, then send everyone the new state. */
   tick(): void {
     this.world.step();
-    this.broadcaster.broadcast(this.world, this.recipients());
-  }
-
-  private *recipients(): Iterable<Recipient> {
-    for (const p of this.players.values()) if (p.link) yield { playerId: p.id, link: p.link };
+    // Players are recipients as they are (id + link, null while in grace): no per-tick objects.
+    this.broadcaster.broadcast(this.world, this.players.values());
   }
 
   /** Writes moved players' positions to storage; called periodically and on shutdown. */

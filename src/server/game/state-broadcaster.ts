@@ -12,13 +12,14 @@
  * skipped for backpressure, after which its model would be wrong), a delta otherwise.
  */
 import { stepBody, type Body } from '../../shared/movement.js';
-import { SNAPSHOT_DELTA, SNAPSHOT_FULL, encodeSnapshot, withAck, type BodyState } from '../../shared/snapshot-codec.js';
+import { SNAPSHOT_DELTA, SNAPSHOT_FULL, encodeSnapshot, type BodyState } from '../../shared/snapshot-codec.js';
 import type { ClientLink } from '../net/client-link.js';
 import type { World } from './world.js';
 
+/** A player as the broadcaster needs it; `link` is null while the player is in its grace period. */
 export interface Recipient {
-  readonly playerId: number;
-  readonly link: ClientLink;
+  readonly id: number;
+  readonly link: ClientLink | null;
 }
 
 interface Model {
@@ -44,22 +45,29 @@ export class StateBroadcaster {
   broadcast(world: World, recipients: Iterable<Recipient>): void {
     const changed = this.advanceModels(world);
     const removed: number[] = [];
-    for (const id of this.models.keys()) {
-      if (!world.bodies.has(id)) {
-        removed.push(id);
-        this.models.delete(id);
+    // After advanceModels every body has a model, so a model without a body shows in the counts:
+    // bodies leave rarely, and most ticks skip this scan.
+    if (this.models.size > world.bodies.size) {
+      for (const id of this.models.keys()) {
+        if (!world.bodies.has(id)) {
+          removed.push(id);
+          this.models.delete(id);
+        }
       }
     }
     this.stats.lastDeltaBodies = changed.length;
     const delta = encodeSnapshot({ kind: SNAPSHOT_DELTA, tick: world.tick, ackSeq: 0, bodies: changed, removed });
     let full: Uint8Array | null = null;
     for (const r of recipients) {
-      const ack = world.bodies.get(r.playerId)?.ackSeq ?? 0;
-      const wantsFull = r.link.needsFullState;
+      const link = r.link;
+      if (!link) continue;
+      const ack = world.bodies.get(r.id)?.ackSeq ?? 0;
+      const wantsFull = link.needsFullState;
       if (wantsFull && !full) full = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: world.tick, ackSeq: 0, bodies: this.allBodies(), removed: [] });
       const frame = wantsFull ? full! : delta;
-      if (r.link.sendState(withAck(frame, ack))) {
-        r.link.needsFullState = false;
+      // The link writes its own ackSeq into its copy (no per-recipient copy here).
+      if (link.sendState(frame, ack)) {
+        link.needsFullState = false;
         this.stats.framesSent++;
         this.stats.bytesSent += frame.length;
         if (wantsFull) this.stats.fullFramesSent++;

@@ -11,6 +11,7 @@
 import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
+import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
 import type { Logger } from '../logger.js';
 
 /** An unmasked, unfragmented WebSocket frame header (RFC 6455 5.2), server to client. */
@@ -114,10 +115,15 @@ export class ClientLink {
     }
   }
 
-  /** Returns false when the frame was skipped for backpressure. */
-  sendState(frame: Uint8Array): boolean {
+  /**
+   * Sends a state frame shared by all recipients, with this recipient's ackSeq written into its
+   * own copy (the shared frame is not touched). Returns false when the frame was skipped for
+   * backpressure.
+   */
+  sendState(frame: Uint8Array, ackSeq: number): boolean {
     if (this.closed) return false;
-    if (this.ws.bufferedAmount > STATE_SKIP_BYTES) {
+    const buffered = this.ws.bufferedAmount;
+    if (buffered > STATE_SKIP_BYTES) {
       this.flushLater();
       this.statesSkipped++;
       this.needsFullState = true;
@@ -125,10 +131,10 @@ export class ClientLink {
     }
     const socket = this.socket;
     // Anything queued up (a reader falling behind) goes the careful way, message by message.
-    if (!socket || this.ws.readyState !== 1 || this.ws.bufferedAmount > 0) {
+    if (!socket || this.ws.readyState !== 1 || buffered > 0) {
       this.flushLater();
       this.bytesOut += frame.length;
-      this.ws.send(frame);
+      this.ws.send(withAck(frame, ackSeq));
       return true;
     }
     // The hot path (every client, every tick): the queued control messages and the state frame
@@ -136,10 +142,12 @@ export class ClientLink {
     // work. Safe beside ws's own writes because without compression ws never queues frames: every
     // frame it sends is written whole and in order, and so is this buffer.
     const texts = this.later.length > 0 ? this.later : null;
-    this.later = [];
-    this.laterChars = 0;
     let size = frameHeaderBytes(frame.length) + frame.length;
-    if (texts) for (const t of texts) size += frameHeaderBytes(t.length) + t.length;
+    if (texts) {
+      this.later = [];
+      this.laterChars = 0;
+      for (const t of texts) size += frameHeaderBytes(t.length) + t.length;
+    }
     const out = Buffer.allocUnsafe(size);
     let o = 0;
     if (texts) {
@@ -152,6 +160,7 @@ export class ClientLink {
     }
     o = writeFrameHeader(out, o, 0x2, frame.length);
     out.set(frame, o);
+    out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
     this.bytesOut += frame.length;
     socket.write(out);
     return true;

@@ -1,6 +1,7 @@
 /**
  * The network boundary: WebSocket upgrades (origin and per-address checks), per-connection
- * liveness, and the one place where inbound frames are decoded and validated. Nothing malformed
+ * liveness, and the one place where inbound frames are decoded and validated (text frames as JSON
+ * messages, binary frames as the compact input of input-codec.ts). Nothing malformed
  * gets past handleFrame; an exception while handling one client's message closes that client
  * only.
  *
@@ -16,6 +17,7 @@ import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { SUBPROTOCOL, decodeClientMessage, type ClientMessage } from '../../shared/protocol.js';
+import { decodeInputFrame } from '../../shared/input-codec.js';
 import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
 import type { Logger } from '../logger.js';
@@ -128,7 +130,7 @@ export class Gateway {
       }
       const bytes = rawLength(data);
       if (bytes > MAX_FRAME_BYTES) return this.violation(link, MESSAGE_TOO_BIG, `frame too large: ${bytes} bytes, the limit is ${MAX_FRAME_BYTES}`);
-      if (isBinary) return this.violation(link, CloseCode.ProtocolViolation, 'binary frames are not accepted from clients');
+      if (isBinary) return this.handleBinary(link, data);
       this.handleFrame(link, rawToString(data));
     });
     ws.on('pong', () => {
@@ -172,7 +174,7 @@ export class Gateway {
     if (offer) this.guard(link, () => this.room.tryResume(link, offer));
   }
 
-  /** The validation boundary: every inbound text frame passes here and nowhere else. */
+  /** The validation boundary: every inbound text frame passes here (binary ones: handleBinary). */
   private handleFrame(link: ClientLink, text: string): void {
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
@@ -180,6 +182,20 @@ export class Gateway {
       return this.violation(link, code, decoded.detail);
     }
     this.guard(link, () => this.dispatch(link, decoded.value));
+  }
+
+  /**
+   * Binary frames: only the compact input (see input-codec.ts), the per-tick message, validated
+   * by hand without JSON or schema work. Anything else binary is a protocol violation (4001).
+   */
+  private handleBinary(link: ClientLink, data: RawData): void {
+    const decoded = decodeInputFrame(rawBytes(data));
+    if (!decoded.ok) return this.violation(link, CloseCode.ProtocolViolation, decoded.detail);
+    try {
+      this.room.inputOne(link, decoded.seq, decoded.dirs);
+    } catch (err) {
+      this.internalError(link, err);
+    }
   }
 
   private dispatch(link: ClientLink, msg: ClientMessage): void {
@@ -198,7 +214,7 @@ export class Gateway {
           });
         return;
       case 'input':
-        return this.room.input(link, msg.seq, [msg.dirs]);
+        return this.room.inputOne(link, msg.seq, msg.dirs);
       case 'inputs':
         return this.room.input(link, msg.first, msg.dirs);
       case 'chat':
@@ -273,6 +289,11 @@ function closeCodeName(code: number): string {
 function rawLength(data: RawData): number {
   if (Array.isArray(data)) return data.reduce((n, b) => n + b.length, 0);
   return data.byteLength;
+}
+
+function rawBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
 
 function rawToString(data: RawData): string {
