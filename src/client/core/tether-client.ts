@@ -115,7 +115,6 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private lastSentDirs = 0;
   private pingId = 0;
   private readonly pingsInFlight = new Map<number, number>();
-  private tickOffsetMs: number | null = null;
   private readonly random: () => number;
   private readonly viewContext = { latestTick: () => this.lastTick, rules: () => this.rules };
 
@@ -414,12 +413,6 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     if (!rules) return;
     if (s.kind !== SNAPSHOT_FULL && s.tick <= this.lastTick) return;
     this.lastTick = s.tick;
-    const now = this.opts.clock.now();
-    const tickTimeMs = (s.tick * 1000) / rules.tickRateHz;
-    // The largest observed (tick time - arrival) belongs to the least-delayed arrival: the timeline.
-    const offset = tickTimeMs - now;
-    if (this.tickOffsetMs === null || offset > this.tickOffsetMs || offset < this.tickOffsetMs - 1000) this.tickOffsetMs = offset;
-    else this.tickOffsetMs -= 0.01; // drift slowly back so a single early burst cannot pin it
     for (const b of s.bodies) this.players.get(b.id)?.applyRecord(s.tick, b, rules);
     // The own player: reconcile every frame against this tick's ack, listed or not.
     const me = this.self;
