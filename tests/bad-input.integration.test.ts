@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixture, joined, until } from './support/server-fixture.js';
+import { startFixture, joined, until, type Fixture } from './support/server-fixture.js';
 import { hello, openRaw } from './support/raw-socket.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { MAX_FRAME_BYTES } from '../src/shared/limits.js';
@@ -85,14 +85,7 @@ test('inputs cannot move a player faster than the speed limit', async (t) => {
   // 100 inputs at once: the server applies at most one per tick and drops the overflow.
   for (let seq = 1; seq <= 100; seq++) raw.ws.send(JSON.stringify({ t: 'input', seq, dirs: 8 }));
   const body = () => fx.server.room.world.bodies.get(you.id)!.body;
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (fx.server.room.world.tick >= startTick + 20) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 10);
-  });
+  await untilTick(fx, startTick + 20);
   const ticks = fx.server.room.world.tick - startTick;
   const maxDistance = (ticks + 1) * (fx.config.rules.speedUnitsPerS / fx.config.rules.tickRateHz);
   assert.ok(body().x - you.x <= maxDistance, `moved ${body().x - you.x} in ${ticks} ticks (max ${maxDistance})`);
@@ -112,14 +105,7 @@ test('binary input frames move a player like JSON inputs, under the same speed l
   // A JSON input with an old seq is stale whichever encoding carried the newer one.
   raw.ws.send(JSON.stringify({ t: 'input', seq: 50, dirs: 4 }));
   const wb = () => fx.server.room.world.bodies.get(you.id)!;
-  await new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (fx.server.room.world.tick >= startTick + 20) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 10);
-  });
+  await untilTick(fx, startTick + 20);
   const ticks = fx.server.room.world.tick - startTick;
   const maxDistance = (ticks + 1) * (fx.config.rules.speedUnitsPerS / fx.config.rules.tickRateHz);
   assert.ok(wb().body.x - you.x <= maxDistance, `moved ${wb().body.x - you.x} in ${ticks} ticks (max ${maxDistance})`);
@@ -129,3 +115,15 @@ test('binary input frames move a player like JSON inputs, under the same speed l
   assert.equal(raw.ws.readyState, raw.ws.OPEN, 'valid binary inputs do not close the connection');
   raw.ws.close();
 });
+
+/** Resolves once the server's world has reached `tick` (the room has no tick event to await). */
+function untilTick(fx: Fixture, tick: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (fx.server.room.world.tick >= tick) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 10);
+  });
+}
