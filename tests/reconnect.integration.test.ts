@@ -155,6 +155,7 @@ test('takeover: the same profile in a second tab takes the seat; the first stops
   const first = fx.client('Twin');
   await joined(watcher);
   await joined(first);
+  await until(watcher, () => watcher.players.has(first.selfId!), 'watcher sees the first tab');
   const second = fx.client('Twin', { accountToken: first.accountToken });
   await joined(second);
   assert.equal(second.selfId, first.selfId);

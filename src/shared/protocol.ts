@@ -1,7 +1,7 @@
 /**
  * Every message of the Tether protocol, defined once: its schema (validation) and, inferred from
  * it, its TypeScript type. Control messages are JSON text frames; world state travels in binary
- * frames (see snapshot-codec.ts), and so may the per-tick `input`, in the 6-byte form of
+ * frames (see snapshot-codec.ts), and so may `input`, as the 6-byte single or the run frames of
  * input-codec.ts. docs/protocol.md describes the same for other languages.
  *
  * Untrusted text is decoded into a result, never a throw, and never into anything with behaviour:
@@ -59,6 +59,8 @@ export const PingSchema = z.object({
   id: z.number().int().min(0).max(0xffffffff),
   /** Client clock at send, echoed back so the client can measure the round trip. */
   ct: z.number().finite(),
+  /** The client's current round-trip estimate in ms, for the server's metrics and status page. */
+  rtt: z.number().finite().min(0).max(600_000).optional(),
 });
 
 export const LeaveSchema = z.object({ t: z.literal('leave') });
@@ -171,6 +173,11 @@ export const PongSchema = z.object({
   /** Server clock when it answered, for the client's server-time estimate. */
   st: z.number(),
   tick: z.number().int(),
+  /**
+   * Ms the answer waited on the server to leave with the next state frame (one write instead of
+   * two): subtract it from the measured round trip. Absent means 0.
+   */
+  held: z.number().min(0).optional(),
 });
 
 export const RestartingSchema = z.object({

@@ -28,11 +28,11 @@ import {
 } from '../../shared/protocol.js';
 import { subprotocolsFor } from '../../shared/resume-offer.js';
 import { decodeSnapshot, SNAPSHOT_FULL, type Snapshot } from '../../shared/snapshot-codec.js';
-import { encodeInputFrame } from '../../shared/input-codec.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 import type { BackoffOptions } from '../../shared/backoff.js';
 import { ReconnectingConnection, type LinkStatus, type LivenessOptions } from './connection.js';
 import { Emitter } from './emitter.js';
+import { InputBatcher } from './input-batcher.js';
 import type { InterpolationBuffer } from './interpolation.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Predictor } from './prediction.js';
@@ -55,6 +55,8 @@ export interface TetherClientOptions {
   readonly liveness?: LivenessOptions;
   /** Initial playback delay for other players (default 2 update intervals); then adapted to jitter. */
   readonly playbackDelayMs?: number;
+  /** Inputs of unchanged keys sent per message (input-batcher.ts; default 4, 1 = every tick). */
+  readonly inputFlushTicks?: number;
 }
 
 export interface RemotePlayer {
@@ -113,6 +115,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private tickAccumulatorMs = 0;
   private lastAdvanceMs: number | null = null;
   private lastSentDirs = 0;
+  private readonly inputs: InputBatcher;
   private pingId = 0;
   private readonly pingsInFlight = new Map<number, number>();
   private readonly random: () => number;
@@ -121,6 +124,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   constructor(private readonly opts: TetherClientOptions) {
     super();
     this.random = opts.random ?? Math.random;
+    this.inputs = new InputBatcher(opts.inputFlushTicks);
     this.accountToken = opts.accountToken;
     this.playback = new PlaybackClock(opts.playbackDelayMs !== undefined ? { initialDelayMs: opts.playbackDelayMs } : {});
     this.view = new RenderState(this);
@@ -182,7 +186,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
 
   /**
    * Advances the fixed input tick to `nowMs`: one input per elapsed tick, applied to the
-   * prediction and sent. Called every frame by the browser and on a timer by bots; never
+   * prediction and handed to the batcher, which sends changes at once and held keys a few ticks
+   * at a time (input-batcher.ts). Called every frame by the browser and on a timer by bots; never
    * waits for the network. While not live, inputs are not generated (nothing to replay later).
    */
   advance(nowMs: number): void {
@@ -190,6 +195,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     if (!rules || !this.predictor || !this.connection.live) {
       this.lastAdvanceMs = nowMs;
       this.tickAccumulatorMs = 0;
+      this.inputs.discard();
       return;
     }
     const tickMs = 1000 / rules.tickRateHz;
@@ -205,9 +211,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       this.seq++;
       this.predictor.apply(this.seq, dirs);
       this.lastSentDirs = dirs;
-      // The per-tick message goes as a 6-byte binary frame (input-codec.ts), not JSON.
-      const frame = encodeInputFrame(this.seq, dirs);
-      if (this.connection.send(frame)) this.bytesOut += frame.byteLength;
+      const frame = this.inputs.push(this.seq, dirs);
+      if (frame && this.connection.send(frame)) this.bytesOut += frame.byteLength;
     }
   }
 
@@ -319,7 +324,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       case 'pong': {
         const sent = this.pingsInFlight.get(msg.id);
         this.pingsInFlight.delete(msg.id);
-        if (sent !== undefined) this.serverClock.sample(sent, msg.st, this.opts.clock.now(), msg.tick);
+        // A pong that waited on the server for the next state frame says so; the wait is not network.
+        if (sent !== undefined) this.serverClock.sample(sent, msg.st, this.opts.clock.now() - (msg.held ?? 0), msg.tick);
         return;
       }
       case 'restarting':
@@ -358,6 +364,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     else this.predictor.reset(me, w.ackSeq);
     this.seq = Math.max(this.seq, w.ackSeq);
     this.lastSentDirs = 0;
+    this.inputs.discard();
     this.pingsInFlight.clear();
     this.connection.markLive();
     this.ping();
@@ -455,7 +462,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     const now = this.opts.clock.now();
     this.pingsInFlight.set(id, now);
     if (this.pingsInFlight.size > 16) this.pingsInFlight.delete(this.pingsInFlight.keys().next().value as number);
-    this.send({ t: 'ping', id, ct: now });
+    this.send({ t: 'ping', id, ct: now, ...(this.serverClock.synced ? { rtt: Math.round(this.serverClock.rttMs) } : {}) });
   }
 
   private send(msg: ClientMessage): boolean {

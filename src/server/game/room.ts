@@ -286,12 +286,18 @@ export class Room {
     }
   }
 
-  /** One input (the per-tick message): the same as input(link, seq, [dirs]) without the array. */
-  inputOne(link: ClientLink, seq: number, dirs: number): void {
+  /** Binary input frames (input-codec.ts): runs of [dirs, count] from firstSeq on, one input per tick. */
+  inputRuns(link: ClientLink, firstSeq: number, runs: readonly number[]): void {
     if (link.playerId === null) return;
-    if (this.world.queueInput(link.playerId, seq, dirs) === 'overflow') {
-      this.logger.log('debug', 'input_dropped', { conn: link.connId, player: link.playerId, reason: 'queue_full' });
+    let seq = firstSeq;
+    let dropped = false;
+    for (let i = 0; i < runs.length; i += 2) {
+      const dirs = runs[i]!;
+      for (let end = seq + runs[i + 1]!; seq < end; seq++) {
+        if (this.world.queueInput(link.playerId, seq, dirs) === 'overflow') dropped = true;
+      }
     }
+    if (dropped) this.logger.log('debug', 'input_dropped', { conn: link.connId, player: link.playerId, reason: 'queue_full' });
   }
 
   say(link: ClientLink, clientId: string, raw: string): void {

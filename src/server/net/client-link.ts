@@ -36,6 +36,13 @@ function writeFrameHeader(out: Buffer, o: number, opcode: number, len: number): 
   return o + 10;
 }
 
+/** A control message queued for the next state frame: encoded, or encoded when it leaves. */
+type LaterMessage = Buffer | (() => string);
+
+function bytesOf(entry: LaterMessage): Buffer {
+  return typeof entry === 'function' ? Buffer.from(entry(), 'utf8') : entry;
+}
+
 export const STATE_SKIP_BYTES = 64 * 1024;
 export const CONTROL_LIMIT_BYTES = 512 * 1024;
 
@@ -53,8 +60,8 @@ export class ClientLink {
   bytesOut = 0;
   /** Set when this link must ship a full snapshot next (after a skip, on join). */
   needsFullState = true;
-  /** Encoded control messages waiting for the next state frame (see sendLater). */
-  private later: Buffer[] = [];
+  /** Control messages waiting for the next state frame (see sendLater). */
+  private later: LaterMessage[] = [];
   private laterChars = 0;
 
   constructor(
@@ -74,14 +81,15 @@ export class ClientLink {
   /**
    * Queues an already encoded control message to go out with this link's next state frame, in
    * the same socket write (chat fan-out: one write per client per tick instead of one per line).
-   * Order is kept: any immediate send flushes the queue first.
+   * Order is kept: any immediate send flushes the queue first. A function is called when the
+   * message leaves (a pong that says how long it waited).
    */
-  sendLater(text: string | Buffer): void {
+  sendLater(text: string | Buffer | (() => string)): void {
     if (this.closed) return;
     // Encoded to UTF-8 by the caller once for all recipients, or here.
-    const bytes = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
-    this.later.push(bytes);
-    this.laterChars += bytes.length;
+    const entry = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    this.later.push(entry);
+    this.laterChars += typeof entry === 'function' ? 128 : entry.length;
     if (this.later.length >= 64 || this.laterChars >= 16 * 1024) this.flushLater();
   }
 
@@ -91,8 +99,9 @@ export class ClientLink {
     const batch = this.later;
     this.later = [];
     this.laterChars = 0;
-    for (const text of batch) {
+    for (const entry of batch) {
       if (this.closed) return;
+      const text = bytesOf(entry);
       this.bytesOut += text.length;
       this.ws.send(text, { binary: false });
       if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
@@ -141,7 +150,7 @@ export class ClientLink {
     // are framed here and leave in a single socket write, one syscall and no per-message stream
     // work. Safe beside ws's own writes because without compression ws never queues frames: every
     // frame it sends is written whole and in order, and so is this buffer.
-    const texts = this.later.length > 0 ? this.later : null;
+    const texts = this.later.length > 0 ? this.later.map(bytesOf) : null;
     let size = frameHeaderBytes(frame.length) + frame.length;
     if (texts) {
       this.later = [];

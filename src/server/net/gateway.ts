@@ -5,10 +5,12 @@
  * gets past handleFrame; an exception while handling one client's message closes that client
  * only.
  *
- * Liveness: every heartbeatMs the server sends a protocol-level ping. Browsers answer those
- * even in background tabs whose timers are throttled, so a slow tab is not mistaken for a dead
- * one. Any frame or pong counts as life; after deadAfterMs of silence the socket is terminated
- * (no close handshake: the peer is unreachable) and the player enters the grace period.
+ * Liveness: any frame or pong counts as life; after deadAfterMs of silence the socket is
+ * terminated (no close handshake: the peer is unreachable) and the player enters the grace
+ * period. Every heartbeatMs, a connection that has been silent for a heartbeat gets a
+ * protocol-level ping. Browsers answer those even in background tabs whose timers are throttled,
+ * so a slow tab is not mistaken for a dead one. Our clients send their own ping every second (and
+ * inputs while moving) and report their RTT in it, so a healthy link costs no server pings.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -16,7 +18,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
-import { SUBPROTOCOL, decodeClientMessage, type ClientMessage } from '../../shared/protocol.js';
+import { SUBPROTOCOL, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
 import { decodeInputFrame } from '../../shared/input-codec.js';
 import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
@@ -185,14 +187,14 @@ export class Gateway {
   }
 
   /**
-   * Binary frames: only the compact input (see input-codec.ts), the per-tick message, validated
+   * Binary frames: only the compact inputs (see input-codec.ts), the frequent message, validated
    * by hand without JSON or schema work. Anything else binary is a protocol violation (4001).
    */
   private handleBinary(link: ClientLink, data: RawData): void {
     const decoded = decodeInputFrame(rawBytes(data));
     if (!decoded.ok) return this.violation(link, CloseCode.ProtocolViolation, decoded.detail);
     try {
-      this.room.inputOne(link, decoded.seq, decoded.dirs);
+      this.room.inputRuns(link, decoded.firstSeq, decoded.runs);
     } catch (err) {
       this.internalError(link, err);
     }
@@ -214,15 +216,26 @@ export class Gateway {
           });
         return;
       case 'input':
-        return this.room.inputOne(link, msg.seq, msg.dirs);
+        return this.room.inputRuns(link, msg.seq, [msg.dirs, 1]);
       case 'inputs':
         return this.room.input(link, msg.first, msg.dirs);
       case 'chat':
         if (this.room.allowChat(link, msg.id)) this.room.say(link, msg.id, msg.text);
         return;
-      case 'ping':
-        link.send({ t: 'pong', id: msg.id, ct: msg.ct, st: this.clock.now(), tick: this.room.world.tick });
+      case 'ping': {
+        if (msg.rtt !== undefined) {
+          link.rttMs = msg.rtt;
+          this.metrics?.rtt(msg.rtt);
+        }
+        const answeredMs = this.clock.now();
+        const tick = this.room.world.tick;
+        const pong = (heldMs: number) => ({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick, held: heldMs }) as const;
+        // A joined link gets a state frame every tick: the pong rides in its write, saying how
+        // long it waited. Before joining there is no state frame to ride with.
+        if (link.playerId === null) link.send(pong(0));
+        else link.sendLater(() => encodeMessage(pong(Math.round(this.clock.now() - answeredMs))));
         return;
+      }
       case 'leave':
         return this.room.leave(link);
       default: {
@@ -258,7 +271,7 @@ export class Gateway {
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
         this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
-      } else {
+      } else if (now - link.lastHeardMs >= this.opts.heartbeatMs) {
         if (link.pingSentMs === 0) link.pingSentMs = now;
         link.ping();
       }
