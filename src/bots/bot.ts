@@ -251,8 +251,10 @@ export class Bot {
             if (this.lastSnapshotMs !== null) k.intervals.add(now - this.lastSnapshotMs);
             this.lastSnapshotMs = now;
           } else if (data.startsWith('{"t":"pong"')) {
+            // A pong may have waited on the server for the next state frame (`held`): not network time.
             const m = /"ct":([0-9.e+-]+)/.exec(data);
-            if (m) k.rtt.add(now - Number(m[1]));
+            const held = /"held":([0-9.e+-]+)/.exec(data);
+            if (m) k.rtt.add(now - Number(m[1]) - (held ? Number(held[1]) : 0));
           }
           handlers.onMessage(data);
         },

@@ -11,11 +11,18 @@
 import type { ChatStore, StoredChatLine } from '../store/store.js';
 import type { Logger } from '../logger.js';
 
-const REMEMBERED_IDS_PER_PLAYER = 64;
+/**
+ * How many (player, client id) pairs are remembered for recognising resends, across all
+ * players, oldest forgotten first. Kept after a player leaves for good: a client that could not
+ * come back within the grace period rejoins later and resends the lines it never saw echoed, and
+ * those must not be posted twice. At 100 lines a second this covers more than three minutes.
+ */
+export const REMEMBERED_CLIENT_IDS = 20_000;
 
 export class ChatRoom {
   private readonly history: StoredChatLine[] = [];
-  private readonly recentIds = new Map<number, Map<string, StoredChatLine>>();
+  /** Keyed by `${from}:${clientId}`, oldest first. */
+  private readonly recentIds = new Map<string, StoredChatLine>();
   private seq = 0;
 
   constructor(
@@ -38,7 +45,7 @@ export class ChatRoom {
 
   /** Returns the line and whether it is new (false: a resend of a line already posted). */
   post(from: number, name: string, clientId: string, text: string, atMs: number): { line: StoredChatLine; fresh: boolean } {
-    const seen = this.recentIds.get(from)?.get(clientId);
+    const seen = this.recentIds.get(`${from}:${clientId}`);
     if (seen) return { line: seen, fresh: false };
     const line: StoredChatLine = { seq: ++this.seq, from, clientId, name, text, atMs };
     this.history.push(line);
@@ -49,13 +56,8 @@ export class ChatRoom {
   }
 
   private remember(line: StoredChatLine): void {
-    let ids = this.recentIds.get(line.from);
-    if (!ids) {
-      ids = new Map();
-      this.recentIds.set(line.from, ids);
-    }
-    ids.set(line.clientId, line);
-    if (ids.size > REMEMBERED_IDS_PER_PLAYER) ids.delete(ids.keys().next().value as string);
+    this.recentIds.set(`${line.from}:${line.clientId}`, line);
+    if (this.recentIds.size > REMEMBERED_CLIENT_IDS) this.recentIds.delete(this.recentIds.keys().next().value as string);
   }
 
   /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */
@@ -67,10 +69,5 @@ export class ChatRoom {
       lines.push(line);
     }
     return lines.reverse();
-  }
-
-  /** Forgets a player's resend ids once they have left for good. */
-  forget(playerId: number): void {
-    this.recentIds.delete(playerId);
   }
 }

@@ -270,7 +270,6 @@ export class Room {
     this.players.delete(player.id);
     const session = this.sessions.close(player.id);
     if (session?.graceTimer) this.clock.clearTimeout(session.graceTimer);
-    this.chat.forget(player.id);
     this.broadcast({ t: 'left', id: player.id, reason });
     this.logger.log('info', 'leave', { player: player.id, name: player.name, reason });
   }
