@@ -207,6 +207,10 @@ export class Bot {
     return this.client?.outbox.size ?? 0;
   }
 
+  leave(): void {
+    this.client?.leave();
+  }
+
   /** Bytes on the wire: WebSocket frame headers included (client frames are masked). */
   private countingTransport(inner: TransportFactory): TransportFactory {
     const k = this.counters;

@@ -12,6 +12,8 @@ export interface SwarmConfig {
   /** New bots per second while ramping up. */
   readonly rampPerSec: number;
   readonly runTag: string;
+  /** `client`: full bots on the client library (default); `wire`: lean load generators (wire-bot.ts). */
+  readonly kind?: 'client' | 'wire';
 }
 
 export type ToWorker =

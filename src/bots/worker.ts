@@ -5,12 +5,13 @@
 import { createRng } from '../shared/rng.js';
 import { systemClock } from '../shared/system-clock.js';
 import { Bot, SwarmCounters } from './bot.js';
+import { WireBot } from './wire-bot.js';
 import type { FromWorker, Progress, SwarmConfig, ToWorker } from './swarm-protocol.js';
 
 const DRIVE_EVERY_MS = 20;
 
 const counters = new SwarmCounters();
-const bots: Bot[] = [];
+const bots: Array<Bot | WireBot> = [];
 let windowStart = systemClock.now();
 let windowBase = { bytesIn: 0, bytesOut: 0, snapshots: 0 };
 let driver: ReturnType<typeof setInterval> | null = null;
@@ -64,7 +65,8 @@ function start(config: SwarmConfig): void {
   const t0 = systemClock.now();
   for (let i = 0; i < config.count; i++) {
     const index = config.firstIndex + i;
-    bots.push(new Bot({ url: config.url, index, rng: root.fork(`bot.${index}`), profile: config.profile, runTag: config.runTag, chatEveryMs: config.chatEveryMs, changeP: config.changeP }, counters));
+    const opts = { url: config.url, index, rng: root.fork(`bot.${index}`), profile: config.profile, runTag: config.runTag, chatEveryMs: config.chatEveryMs, changeP: config.changeP };
+    bots.push(config.kind === 'wire' ? new WireBot(opts, counters) : new Bot(opts, counters));
   }
   driver = setInterval(() => {
     const now = systemClock.now();
@@ -95,7 +97,7 @@ function finish(): void {
   if (progressTimer) clearInterval(progressTimer);
   const failures = bots.filter((b) => b.failed || b.id === null).map((b) => `${b.name}: ${b.failed ?? 'never joined'}`);
   send({ type: 'final', progress: progress(), chat: bots.map((b) => b.chatReport()), violations: counters.violations, failures });
-  for (const b of bots) if (b.client) b.client.leave();
+  for (const b of bots) b.leave();
   setTimeout(() => process.exit(0), 500).unref();
 }
 
