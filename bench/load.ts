@@ -12,24 +12,49 @@
  *   updates/s, interval state frames per client per second and the gap between them (bots)
  *   tick ms p50/p99     the server's own measurement of each tick (GET /status.json)
  *
+ * Bots: full clients on the client library (invariants checked) up to N = 500; above that, wire
+ * bots (src/bots/wire-bot.ts: the same traffic, nothing decoded), because full bots for 1000
+ * players need more CPU than a 2-core machine has next to the server.
+ *
+ * Yardstick: the issue's reference figures come from another machine, and this one is shared and
+ * noisy. So at each N the naive full-state JSON server (bench/support/naive-server.ts) is measured
+ * too, in the same run and under the same wire bots as Tether; Tether / naive is the ratio to
+ * trust, and "via naive" carries it over to Colyseus with the issue's own naive / Colyseus ratio.
+ *
  * Writes bench-results/load.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, setPriority, tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Swarm } from '../src/bots/swarm.js';
 
 const REFERENCE = {
-  200: { colyseusCpu: 0.22, colyseusDown: 41_000, colyseusRss: 84 },
-  500: { colyseusCpu: 0.655, colyseusDown: 93_500, colyseusRss: 102 },
-} as Record<number, { colyseusCpu: number; colyseusDown: number; colyseusRss: number }>;
+  200: { colyseusCpu: 0.22, colyseusDown: 41_000, colyseusRss: 84, naiveCpu: 0.205 },
+  500: { colyseusCpu: 0.655, colyseusDown: 93_500, colyseusRss: 102, naiveCpu: 0.67 },
+} as Record<number, { colyseusCpu: number; colyseusDown: number; colyseusRss: number; naiveCpu: number }>;
+
+/** Fills the same-run ratios: each Tether row against the naive row of its N (both under wire bots). */
+function addRatios(rows: Row[]): void {
+  for (const r of rows) {
+    if (r.server !== 'tether') continue;
+    const naive = rows.find((x) => x.n === r.n && x.server === 'naive' && x.held);
+    const tetherWire = rows.find((x) => x.n === r.n && x.server === 'tether' && x.bots === 'wire');
+    if (!naive || !tetherWire) continue;
+    r.cpu_vs_naive_same_run = round3(tetherWire.server_cpu_s_per_s / naive.server_cpu_s_per_s);
+    r.down_vs_naive_same_run = round3(tetherWire.down_Bps_per_client / naive.down_Bps_per_client);
+    const ref = REFERENCE[r.n];
+    if (ref) r.cpu_vs_colyseus_via_naive = round3(r.cpu_vs_naive_same_run * (ref.naiveCpu / ref.colyseusCpu));
+  }
+}
 
 const CLK_TCK = 100;
 
 interface Row {
   n: number;
+  /** tether, or the naive full-state JSON broadcast server measured as a yardstick. */
+  server: ServerKind;
   /** Which bots drove the server: full clients, or wire-level load generators (no invariants checked). */
   bots: 'client' | 'wire';
   joined: number;
@@ -59,10 +84,19 @@ interface Row {
   held: boolean;
   cpu_vs_colyseus?: number;
   down_vs_colyseus?: number;
+  /** Tether under wire bots against the naive server under wire bots at the same N, this run. */
+  cpu_vs_naive_same_run?: number;
+  down_vs_naive_same_run?: number;
+  /**
+   * CPU against Colyseus through the yardstick: (Tether / naive, this run) x (naive / Colyseus,
+   * the issue's table: 0.205 / 0.22 at 200, 0.67 / 0.655 at 500). Machine speed cancels out.
+   */
+  cpu_vs_colyseus_via_naive?: number;
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
+    allowNegative: true,
     options: {
       n: { type: 'string', default: '50,200,500,1000' },
       warmup: { type: 'string', default: '5' },
@@ -72,6 +106,9 @@ async function main(): Promise<void> {
       // auto: client bots up to 500, wire above (full bots for 1000 need more cores than a
       // 2-core machine has next to the server).
       bots: { type: 'string', default: 'auto' },
+      // Also measure, at each N, Tether and the naive full-state JSON server under wire bots
+      // (bench/support/naive-server.ts): a same-run yardstick (--no-reference to skip).
+      reference: { type: 'boolean', default: true },
       // Writes a V8 CPU profile of the server per N (open in Chrome DevTools): where the time goes.
       'cpu-prof': { type: 'boolean', default: false },
     },
@@ -80,32 +117,48 @@ async function main(): Promise<void> {
   if (!['auto', 'client', 'wire'].includes(values.bots)) throw new Error('--bots must be auto, client or wire');
   const rows: Row[] = [];
   const failed: Array<{ n: number; error: string }> = [];
-  for (const n of ns) {
-    process.stdout.write(`\n== room-${n} ==\n`);
-    let row: Row | { n: number; error: string };
-    try {
-      const kind = values.bots === 'auto' ? (n > 500 ? 'wire' : 'client') : (values.bots as 'client' | 'wire');
-      row = await runOne(n, kind, Number(values.warmup) * 1000, Number(values.measure) * 1000, values['cpu-prof']);
-    } catch (err) {
-      // Say so, rather than crash: "the machine does not hold N" is a result too.
-      row = { n, error: err instanceof Error ? err.message : String(err) };
-      process.stdout.write(`\n  room-${n} failed: ${row.error}\n`);
-      failed.push(row);
-      writeFileSync(values.out, JSON.stringify({ scenario: 'room-N', machine: machine(), rows, failed }, null, 2));
-      continue;
-    }
-    rows.push(row);
-    printTable(rows);
+  const save = () => {
     mkdirSync('bench-results', { recursive: true });
+    addRatios(rows);
     writeFileSync(values.out, JSON.stringify({ scenario: 'room-N', machine: machine(), rows, failed }, null, 2));
+  };
+  for (const n of ns) {
+    const kind = values.bots === 'auto' ? (n > 500 ? 'wire' : 'client') : (values.bots as 'client' | 'wire');
+    // The yardstick, measured in the same run: Tether and the naive server under the same wire bots.
+    const runs: Array<[ServerKind, 'client' | 'wire']> = [['tether', kind]];
+    // Not above 500: the naive server sends every client the whole world every tick and, without
+    // backpressure, would fill this machine's memory with send buffers at 1000.
+    if (values.reference && n <= 500) {
+      if (kind !== 'wire') runs.push(['tether', 'wire']);
+      runs.push(['naive', 'wire']);
+    }
+    for (const [server, bots] of runs) {
+      process.stdout.write(`\n== room-${n}: ${server} server, ${bots} bots ==\n`);
+      try {
+        rows.push(await runOne(n, server, bots, Number(values.warmup) * 1000, Number(values.measure) * 1000, values['cpu-prof']));
+      } catch (err) {
+        // Say so, rather than crash: "the machine does not hold N" is a result too.
+        const error = err instanceof Error ? err.message : String(err);
+        process.stdout.write(`\n  room-${n} (${server}, ${bots} bots) failed: ${error}\n`);
+        failed.push({ n, error: `${server} server, ${bots} bots: ${error}` });
+      }
+      save();
+      printTable(rows);
+    }
   }
   process.stdout.write(`\nwrote ${values.out}\n`);
 }
 
-async function runOne(n: number, kind: 'client' | 'wire', warmupMs: number, measureMs: number, cpuProf: boolean): Promise<Row> {
+type ServerKind = 'tether' | 'naive';
+
+async function runOne(n: number, serverKind: ServerKind, kind: 'client' | 'wire', warmupMs: number, measureMs: number, cpuProf: boolean): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'tether-bench-'));
   const profArgs = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', 'bench-results/profiles'] : [];
-  const server = spawn(process.execPath, [...profArgs, '--import', 'tsx', 'src/server/main.ts', '--port', '0', '--db', join(dir, 'load.sqlite'), '--world', '1000x1000', '--speed', '100', '--tick-rate', '20', '--log-level', 'warn'], {
+  const entry =
+    serverKind === 'tether'
+      ? ['src/server/main.ts', '--port', '0', '--db', join(dir, 'load.sqlite'), '--world', '1000x1000', '--speed', '100', '--tick-rate', '20', '--log-level', 'warn']
+      : ['bench/support/naive-server.ts', '--port', '0', '--world', '1000x1000', '--speed', '100', '--tick-rate', '20'];
+  const server = spawn(process.execPath, [...profArgs, '--import', 'tsx', ...entry], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   try {
@@ -123,15 +176,6 @@ async function runOne(n: number, kind: 'client' | 'wire', warmupMs: number, meas
       kind,
     });
     swarm.start();
-    // The bots stand in for players on other machines: on this one they must not take the CPU
-    // from the server they measure, so they run at a lower priority (nice 10).
-    for (const pid of swarm.pids) {
-      try {
-        setPriority(pid, 10);
-      } catch {
-        /* not permitted: measure anyway */
-      }
-    }
     const t0 = Date.now();
     while (swarm.totals().live < n && Date.now() - t0 < 30_000 + n * 20) await sleep(250);
     const ready = swarm.totals();
@@ -167,6 +211,7 @@ async function runOne(n: number, kind: 'client' | 'wire', warmupMs: number, meas
     void botsMarked;
     const row: Row = {
       n,
+      server: serverKind,
       bots: kind,
       joined: t.joined,
       server_cpu_s_per_s: round3((cpu1 - cpu0) / wallS),
@@ -191,7 +236,7 @@ async function runOne(n: number, kind: 'client' | 'wire', warmupMs: number, meas
       loadavg_1m: round1(loadavg()[0]!),
       held: ready.live >= n && t.live >= n,
     };
-    const ref = REFERENCE[n];
+    const ref = serverKind === 'tether' ? REFERENCE[n] : undefined;
     if (ref) {
       row.cpu_vs_colyseus = round3(row.server_cpu_s_per_s / ref.colyseusCpu);
       row.down_vs_colyseus = round3(row.down_Bps_per_client / ref.colyseusDown);
@@ -267,9 +312,10 @@ function machine(): Record<string, unknown> {
 }
 
 function printTable(rows: Row[]): void {
-  const head = ['N', 'bots', 'CPU s/s (user+sys)', 'RSS MB', 'down B/s', 'up B/s', 'upd/s', 'intv p50/p99 ms', 'tick p50/p99 ms', 'CPU/Colyseus', 'down/Colyseus', 'bots CPU', 'chat lost/dup'];
+  const head = ['N', 'server', 'bots', 'CPU s/s (user+sys)', 'RSS MB', 'down B/s', 'up B/s', 'upd/s', 'intv p50/p99 ms', 'tick p50/p99 ms', 'CPU/Colyseus', 'down/Colyseus', 'CPU/naive (run)', 'CPU/Colyseus via naive', 'bots CPU', 'chat lost/dup'];
   const lines = rows.map((r) => [
     String(r.n),
+    r.server,
     r.bots,
     `${r.server_cpu_s_per_s.toFixed(3)} (${r.server_user_s_per_s.toFixed(2)}+${r.server_sys_s_per_s.toFixed(2)})`,
     String(r.rss_mb),
@@ -280,6 +326,8 @@ function printTable(rows: Row[]): void {
     `${r.tick_ms_p50?.toFixed(2)} / ${r.tick_ms_p99?.toFixed(2)}`,
     r.cpu_vs_colyseus === undefined ? '-' : r.cpu_vs_colyseus.toFixed(2),
     r.down_vs_colyseus === undefined ? '-' : r.down_vs_colyseus.toFixed(3),
+    r.cpu_vs_naive_same_run === undefined ? '-' : r.cpu_vs_naive_same_run.toFixed(2),
+    r.cpu_vs_colyseus_via_naive === undefined ? '-' : r.cpu_vs_colyseus_via_naive.toFixed(2),
     r.bots_cpu_s_per_s.toFixed(2),
     r.bots === 'wire' ? 'n/a' : `${r.chat_lost}/${r.chat_duplicated}`,
   ]);

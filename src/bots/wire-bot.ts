@@ -27,6 +27,8 @@ const OP_PONG = 0xa;
 const PONG_PREFIX = Buffer.from('{"t":"pong"');
 const CHAT_PREFIX = Buffer.from('{"t":"chat"');
 const WELCOME_PREFIX = Buffer.from('{"t":"welcome"');
+/** World state as JSON text: only the naive reference server of bench:load sends it. */
+const STATE_PREFIX = Buffer.from('{"t":"state"');
 
 export class WireBot {
   readonly name: string;
@@ -161,7 +163,7 @@ export class WireBot {
     k.bytesIn += wireBytes;
     k.framesIn++;
     const now = systemClock.now();
-    if (opcode === OP_BINARY) {
+    if (opcode === OP_BINARY || (opcode === OP_TEXT && startsWith(payload, STATE_PREFIX))) {
       k.snapshots++;
       if (this.lastSnapshotMs !== null) k.intervals.add(now - this.lastSnapshotMs);
       this.lastSnapshotMs = now;
