@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixture, joined, until, type Fixture } from './support/server-fixture.js';
 import { hello, openRaw } from './support/raw-socket.js';
+import { pollUntil } from './support/poll.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { MAX_FRAME_BYTES } from '../src/shared/limits.js';
 import { MAX_TICKS_PER_INPUT_FRAME, MSG_INPUT, MSG_INPUT_RUNS, encodeInputFrame, encodeInputRuns } from '../src/shared/input-codec.js';
@@ -131,42 +132,19 @@ test('input runs are applied one input per tick, overlaps and replays ignored, u
   raw.ws.send(encodeInputRuns(1, [8, 30]));
   raw.ws.send(encodeInputRuns(25, [8, 6, 2, 2]));
   const wb = () => fx.server.room.world.bodies.get(you.id)!;
-  await poll(() => wb().lastQueuedSeq === 32, 'all 32 inputs queued');
+  await pollUntil(() => wb().lastQueuedSeq === 32, 'all 32 inputs queued');
   await untilTick(fx, startTick + 8);
   const ticks = fx.server.room.world.tick - startTick;
   const step = fx.config.rules.speedUnitsPerS / fx.config.rules.tickRateHz;
   assert.ok(wb().body.x - you.x <= (ticks + 1) * step, `moved ${wb().body.x - you.x} in ${ticks} ticks: runs must not beat the speed limit`);
   assert.ok(wb().queue.length > 0, 'a 32-tick burst is still being applied a tick at a time');
-  await poll(() => wb().ackSeq === 32, 'the last input applied', 10_000);
+  await pollUntil(() => wb().ackSeq === 32, 'the last input applied', 10_000);
   assert.equal(wb().body.x - you.x, 30 * step, 'exactly 30 ticks to the right');
   assert.equal(wb().body.y - you.y, 2 * step, 'then exactly 2 down');
   raw.ws.close();
 });
 
-/** Resolves when `ok()` holds, checked every 10 ms (server state has no event to await); rejects after `ms`. */
-function poll(ok: () => boolean, what: string, ms = 5000): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    const started = Date.now();
-    const check = setInterval(() => {
-      if (ok()) {
-        clearInterval(check);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(check);
-        reject(new Error(`timed out waiting for ${what}`));
-      }
-    }, 10);
-  });
-}
-
 /** Resolves once the server's world has reached `tick` (the room has no tick event to await). */
 function untilTick(fx: Fixture, tick: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (fx.server.room.world.tick >= tick) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 10);
-  });
+  return pollUntil(() => fx.server.room.world.tick >= tick, `server tick ${tick}`);
 }

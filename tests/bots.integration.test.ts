@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFixture } from './support/server-fixture.js';
+import { pollUntil } from './support/poll.js';
 import { SwarmCounters } from '../src/bots/bot.js';
 import { WireBot } from '../src/bots/wire-bot.js';
 import { createRng } from '../src/shared/rng.js';
@@ -48,33 +49,18 @@ test('wire bots (the lean load generators) join, walk, ping and chat like player
   }, 20);
   t.after(() => clearInterval(driver));
   const room = fx.server.room;
-  await waitFor(() => bots.every((b) => b.live) && room.playerCount === 3, 'all three joined');
+  await pollUntil(() => bots.every((b) => b.live) && room.playerCount === 3, 'all three joined');
   const start = new Map(bots.map((b) => [b.id!, { ...room.world.bodies.get(b.id!)!.body }]));
-  await waitFor(() => bots.every((b) => {
+  await pollUntil(() => bots.every((b) => {
     const now = room.world.bodies.get(b.id!)!.body;
     const was = start.get(b.id!)!;
     return now.x !== was.x || now.y !== was.y;
   }), 'every wire bot moved on the server');
-  await waitFor(() => counters.chatReceived >= 9 && counters.rtt.count >= 3 && counters.intervals.count >= 20, 'chat fanned out, pongs and state frames counted');
+  await pollUntil(() => counters.chatReceived >= 9 && counters.rtt.count >= 3 && counters.intervals.count >= 20, 'chat fanned out, pongs and state frames counted');
   assert.ok(counters.chatSent >= 3);
   assert.ok(counters.snapshots > 20 && counters.bytesIn > 0 && counters.bytesOut > 0);
   for (const b of bots) assert.ok(room.world.bodies.get(b.id!)!.lastQueuedSeq >= 4, 'inputs with seqs reached the server');
   assert.deepEqual(bots.map((b) => b.failed), [null, null, null]);
   for (const b of bots) b.leave();
-  await waitFor(() => room.playerCount === 0, 'all three left');
+  await pollUntil(() => room.playerCount === 0, 'all three left');
 });
-
-function waitFor(ok: () => boolean, what: string, ms = 8000): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = setInterval(() => {
-      if (ok()) {
-        clearInterval(check);
-        resolve();
-      } else if (Date.now() - started > ms) {
-        clearInterval(check);
-        reject(new Error(`timed out: ${what}`));
-      }
-    }, 20);
-  });
-}

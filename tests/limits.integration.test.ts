@@ -178,6 +178,7 @@ test('names: normalised; control, zero-width and bidi refused; a look-alike of a
   const window = watchRate(clients, TICK, () => fx.server.room.world.tick);
   const alice = fx.client('Alice');
   await joined(alice);
+  await until(clients[0]!, () => clients[0]!.players.has(alice.selfId!), 'a bystander sees Alice');
 
   const tryName = async (name: string): Promise<Record<string, unknown>> => {
     const raw = await openRaw(fx.wsUrl);
