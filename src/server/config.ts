@@ -25,6 +25,11 @@ export interface ServerConfig {
   readonly positionFlushMs: number;
   readonly logLevel: LogLevel | 'silent';
   readonly publicDir: string;
+  /**
+   * Ticks with at least this many state frames are written from two threads (state-writer.ts);
+   * 0 turns the helper thread off.
+   */
+  readonly parallelSendMin: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -44,6 +49,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   positionFlushMs: 2_000,
   logLevel: 'info',
   publicDir: './public',
+  parallelSendMin: 256,
 };
 
 export const HELP = `Usage: npm start -- [options]     (or: node --import tsx src/server/main.ts [options])
@@ -62,6 +68,8 @@ Options (environment variable in brackets):
                             besides the page's own [TETHER_ALLOWED_ORIGINS]
   --password SECRET         private server: clients must send it [TETHER_PASSWORD]
   --log-level LEVEL         debug | info | warn | error | silent [TETHER_LOG_LEVEL] (default info)
+  --parallel-send-min N     ticks with N or more players write state from two threads;
+                            0 turns that off [TETHER_PARALLEL_SEND_MIN]          (default 256)
   -h, --help                show this help
 `;
 
@@ -83,6 +91,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       'allowed-origins': { type: 'string' },
       password: { type: 'string' },
       'log-level': { type: 'string' },
+      'parallel-send-min': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -108,6 +117,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     allowedOrigins: origins ? origins.split(',').map((s) => s.trim()).filter(Boolean) : [],
     password: pick(values.password, 'TETHER_PASSWORD') ?? '',
     logLevel: logLevel as ServerConfig['logLevel'],
+    parallelSendMin: num(pick(values['parallel-send-min'], 'TETHER_PARALLEL_SEND_MIN'), d.parallelSendMin, 'parallel send minimum', 0, 1_000_000),
   };
 }
 

@@ -16,6 +16,7 @@ import { Gateway } from './net/gateway.js';
 import { ServerMetrics } from './metrics.js';
 import { handleStatusRoute } from './net/status-routes.js';
 import { serveStatic } from './net/static-files.js';
+import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
 
@@ -40,8 +41,10 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
   const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  // The helper thread for big ticks' writes needs Linux (state-writer.ts).
+  const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
-    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1 },
+    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1, stateWriter },
     storage,
     clock,
     logger,
@@ -123,6 +126,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
         }, 200).unref();
       });
       await storage.close();
+      await stateWriter.close();
       logger.log('info', 'stopped', {});
     },
   };

@@ -27,7 +27,9 @@ export interface Fixture {
 export async function startFixture(overrides: Partial<ServerConfig> = {}): Promise<Fixture> {
   const dir = mkdtempSync(join(tmpdir(), 'tether-test-'));
   const logger = createMemoryLogger();
-  let config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, dbPath: join(dir, 'tether.sqlite'), logLevel: 'silent', ...overrides };
+  // parallelSendMin 2: every test with two or more players also exercises the two-thread state
+  // writer (state-writer.ts), which production uses from 256 players on.
+  let config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, dbPath: join(dir, 'tether.sqlite'), logLevel: 'silent', parallelSendMin: 2, ...overrides };
   let server = await startTetherServer(config, { logger });
   const clients: TetherClient[] = [];
   const fixture: Fixture = {

@@ -24,6 +24,7 @@ import type { ClientLink } from '../net/client-link.js';
 import { SessionRegistry, newSecret, hashSecret, secretMatches, type Session } from '../sessions/session-registry.js';
 import { NameTakenError, type ProfileRecord, type Storage, type StoredChatLine } from '../store/store.js';
 import { StateBroadcaster } from './state-broadcaster.js';
+import type { StateWriter } from '../net/state-writer.js';
 import { World } from './world.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
@@ -46,6 +47,8 @@ export interface RoomOptions {
   readonly chatMemoryLimit: number;
   readonly chatBurst: number;
   readonly chatPerSecond: number;
+  /** How state frames reach the sockets (default: socket.write each). */
+  readonly stateWriter?: StateWriter;
 }
 
 interface Player {
@@ -60,7 +63,7 @@ interface Player {
 export class Room {
   readonly world: World;
   readonly chat: ChatRoom;
-  readonly broadcaster = new StateBroadcaster();
+  readonly broadcaster: StateBroadcaster;
   private readonly players = new Map<number, Player>();
   private readonly sessions = new SessionRegistry();
   private shuttingDown = false;
@@ -79,6 +82,7 @@ export class Room {
     this.world = new World(opts.rules);
     this.chatRate = { burst: opts.chatBurst, perSecond: opts.chatPerSecond };
     this.chat = new ChatRoom(storage.chat, opts.chatMemoryLimit, logger);
+    this.broadcaster = new StateBroadcaster(opts.stateWriter);
   }
 
   async load(): Promise<void> {

@@ -14,6 +14,7 @@
 import { stepBody, type Body } from '../../shared/movement.js';
 import { SNAPSHOT_DELTA, SNAPSHOT_FULL, encodeSnapshot, type BodyState } from '../../shared/snapshot-codec.js';
 import type { ClientLink } from '../net/client-link.js';
+import { directStateWriter, type StateWriter } from '../net/state-writer.js';
 import type { World } from './world.js';
 
 /** A player as the broadcaster needs it; `link` is null while the player is in its grace period. */
@@ -42,6 +43,8 @@ export class StateBroadcaster {
   private readonly models = new Map<number, Model>();
   readonly stats: BroadcastStats = { framesSent: 0, framesSkipped: 0, fullFramesSent: 0, bytesSent: 0, lastDeltaBodies: 0 };
 
+  constructor(private readonly writer: StateWriter = directStateWriter) {}
+
   broadcast(world: World, recipients: Iterable<Recipient>): void {
     const changed = this.advanceModels(world);
     const removed: number[] = [];
@@ -66,7 +69,7 @@ export class StateBroadcaster {
       if (wantsFull && !full) full = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: world.tick, ackSeq: 0, bodies: this.allBodies(), removed: [] });
       const frame = wantsFull ? full! : delta;
       // The link writes its own ackSeq into its copy (no per-recipient copy here).
-      if (link.sendState(frame, ack)) {
+      if (link.sendState(frame, ack, this.writer)) {
         link.needsFullState = false;
         this.stats.framesSent++;
         this.stats.bytesSent += frame.length;
@@ -75,6 +78,7 @@ export class StateBroadcaster {
         this.stats.framesSkipped++;
       }
     }
+    this.writer.flush();
   }
 
   /** Steps every model one tick and returns the bodies where it disagrees with the world. */

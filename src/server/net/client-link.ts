@@ -13,6 +13,7 @@ import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
 import type { Logger } from '../logger.js';
+import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
 
 /** An unmasked, unfragmented WebSocket frame header (RFC 6455 5.2), server to client. */
 function frameHeaderBytes(len: number): number {
@@ -129,7 +130,7 @@ export class ClientLink {
    * own copy (the shared frame is not touched). Returns false when the frame was skipped for
    * backpressure.
    */
-  sendState(frame: Uint8Array, ackSeq: number): boolean {
+  sendState(frame: Uint8Array, ackSeq: number, writer: StateWriter = directStateWriter): boolean {
     if (this.closed) return false;
     const buffered = this.ws.bufferedAmount;
     if (buffered > STATE_SKIP_BYTES) {
@@ -171,13 +172,14 @@ export class ClientLink {
     out.set(frame, o);
     out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
     this.bytesOut += frame.length;
-    socket.write(out);
+    // Written now, or with the rest of the tick's frames (state-writer.ts).
+    writer.write(socket, out);
     return true;
   }
 
   /** The TCP socket under the WebSocket (ws keeps it as `_socket`). */
-  private get socket(): { write(b: Buffer): boolean } | undefined {
-    return (this.ws as unknown as { _socket?: { write(b: Buffer): boolean } })._socket;
+  private get socket(): FrameSocket | undefined {
+    return (this.ws as unknown as { _socket?: FrameSocket })._socket;
   }
 
   ping(): void {
