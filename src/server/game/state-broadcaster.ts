@@ -61,24 +61,29 @@ export class StateBroadcaster {
     this.stats.lastDeltaBodies = changed.length;
     const delta = encodeSnapshot({ kind: SNAPSHOT_DELTA, tick: world.tick, ackSeq: 0, bodies: changed, removed });
     let full: Uint8Array | null = null;
-    for (const r of recipients) {
-      const link = r.link;
-      if (!link) continue;
-      const ack = world.bodies.get(r.id)?.ackSeq ?? 0;
-      const wantsFull = link.needsFullState;
-      if (wantsFull && !full) full = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: world.tick, ackSeq: 0, bodies: this.allBodies(), removed: [] });
-      const frame = wantsFull ? full! : delta;
-      // The link writes its own ackSeq into its copy (no per-recipient copy here).
-      if (link.sendState(frame, ack, this.writer)) {
-        link.needsFullState = false;
-        this.stats.framesSent++;
-        this.stats.bytesSent += frame.length;
-        if (wantsFull) this.stats.fullFramesSent++;
-      } else {
-        this.stats.framesSkipped++;
+    try {
+      for (const r of recipients) {
+        const link = r.link;
+        if (!link) continue;
+        const ack = world.bodies.get(r.id)?.ackSeq ?? 0;
+        const wantsFull = link.needsFullState;
+        if (wantsFull && !full) full = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: world.tick, ackSeq: 0, bodies: this.allBodies(), removed: [] });
+        const frame = wantsFull ? full! : delta;
+        // The link writes its own ackSeq into its copy (no per-recipient copy here).
+        if (link.sendState(frame, ack, this.writer)) {
+          link.needsFullState = false;
+          this.stats.framesSent++;
+          this.stats.bytesSent += frame.length;
+          if (wantsFull) this.stats.fullFramesSent++;
+        } else {
+          this.stats.framesSkipped++;
+        }
       }
+    } finally {
+      // Frames queued for this tick leave now, even if a recipient threw: held over to the next
+      // tick they could land after control messages sent in between.
+      this.writer.flush();
     }
-    this.writer.flush();
   }
 
   /** Steps every model one tick and returns the bodies where it disagrees with the world. */

@@ -11,8 +11,8 @@
  * Safety rests on three rules:
  * - The main thread is blocked until the helper is done, so nothing else writes to or closes
  *   those sockets meanwhile (a closed descriptor cannot be reused under the helper).
- * - A frame goes this way only when the socket has nothing queued in Node (ClientLink checks
- *   `bufferedAmount === 0`), so it cannot overtake earlier bytes.
+ * - A frame goes this way only when the socket has nothing queued in Node (`writableLength`
+ *   is 0; ClientLink also checks ws's `bufferedAmount`), so it cannot overtake earlier bytes.
  * - A write the kernel took only in part (a full send buffer) or refused has its rest handed to
  *   socket.write afterwards, before anything else can be written: order is kept, and errors
  *   surface through the socket as usual.
@@ -26,7 +26,11 @@ import { Worker } from 'node:worker_threads';
 /** The part of a net.Socket the writer uses (`_handle.fd` is the descriptor libuv holds). */
 export interface FrameSocket {
   write(bytes: Buffer): boolean;
+  /** Bytes Node still holds for this socket: while any wait, new ones must queue behind them. */
+  readonly writableLength: number;
   readonly _handle?: { readonly fd?: number } | null;
+  /** A TLS socket's descriptor carries ciphertext: frames for it must go through write(). */
+  readonly encrypted?: boolean;
 }
 
 export interface StateWriter {
@@ -119,7 +123,7 @@ export class ParallelStateWriter implements StateWriter {
 
   write(socket: FrameSocket, bytes: Buffer): void {
     const fd = socket._handle?.fd;
-    if (typeof fd !== 'number' || fd < 0) socket.write(bytes);
+    if (typeof fd !== 'number' || fd < 0 || socket.encrypted || socket.writableLength > 0) socket.write(bytes);
     else this.jobs.push({ socket, fd, bytes });
   }
 
