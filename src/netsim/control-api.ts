@@ -5,7 +5,21 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ChaosProxy } from './chaos-proxy.js';
+
+/**
+ * What the control API drives. The chaos proxy (chaos-proxy.ts) has these controls; naming them
+ * here keeps the import one way (the proxy starts its control API, not the other way round).
+ */
+export interface ProxyControls {
+  readonly profileName: string;
+  setProfile(profile: string): string | null;
+  blackhole(on: boolean, durationMs?: number): void;
+  resetAll(): number;
+  closeAll(): number;
+  down(durationMs: number): void;
+  /** Sent as JSON as it is. */
+  stats(): unknown;
+}
 
 /** Upper bound for durations: a day is already absurd for a test, anything more is a typo. */
 const MAX_DURATION_MS = 24 * 3600 * 1000;
@@ -51,7 +65,7 @@ function duration(v: unknown, field: string, required: boolean): number | undefi
   return v;
 }
 
-export function handleControl(proxy: ChaosProxy, method: string, path: string, body: Record<string, unknown>): Reply {
+export function handleControl(proxy: ProxyControls, method: string, path: string, body: Record<string, unknown>): Reply {
   const route = `${method} ${path}`;
   switch (route) {
     case 'GET /status':
@@ -89,7 +103,7 @@ export interface ControlApi {
   close(): Promise<void>;
 }
 
-export async function startControlApi(proxy: ChaosProxy, host: string, port: number): Promise<ControlApi> {
+export async function startControlApi(proxy: ProxyControls, host: string, port: number): Promise<ControlApi> {
   const server = http.createServer((req, res) => {
     const send = (r: Reply): void => {
       const text = JSON.stringify(r.body);
