@@ -267,8 +267,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `invalid ${issue.format}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`.slice(0, 120);
-    default:
-      return issue.code ?? 'invalid';
+    case 'unrecognized_keys':
+      return `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`.slice(0, 120);
+    case 'invalid_union':
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'not_multiple_of':
+    case 'custom':
+      return issue.code;
   }
 }
 
