@@ -12,7 +12,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { encodeMessage } from '../shared/protocol.js';
+import { encodeMessage, PROTOCOL_VERSION, SUBPROTOCOL } from '../shared/protocol.js';
 import type { Rng } from '../shared/rng.js';
 import { systemClock } from '../shared/system-clock.js';
 import { encodeFrame, Opcode, readFrames } from '../shared/ws-frame.js';
@@ -68,7 +68,7 @@ export class WireBot {
       const key = randomBytes(16).toString('base64');
       socket.write(
         `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tether.1\r\n\r\n`,
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n\r\n`,
       );
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -130,7 +130,7 @@ export class WireBot {
       if (!head.startsWith('HTTP/1.1 101')) return this.fail(`upgrade refused: ${head.split('\r\n')[0]}`);
       this.upgraded = true;
       this.rx = this.rx.subarray(end + 4);
-      this.send(Opcode.Text, Buffer.from(encodeMessage({ t: 'hello', v: 1, name: this.name, character: this.opts.index % 6 })));
+      this.send(Opcode.Text, Buffer.from(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, name: this.name, character: this.opts.index % 6 })));
     }
     const { frames, used } = readFrames(this.rx);
     for (const f of frames) this.onFrame(f.opcode, Buffer.from(f.payload.buffer, f.payload.byteOffset, f.payload.length), f.wireBytes);
