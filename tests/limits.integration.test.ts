@@ -220,8 +220,8 @@ test('names: normalised; control, zero-width and bidi refused; a look-alike of a
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
 
-test('connections per address (limitLoopback): the one over the limit is refused with 429 and logged', async (t) => {
-  const fx = await startFixture({ limitLoopback: true, maxConnectionsPerAddress: 4 });
+test('connections per address (loopback too): the one over the limit is refused with 429 and logged', async (t) => {
+  const fx = await startFixture({ maxConnectionsPerAddress: 4 });
   t.after(() => fx.close());
   const { clients, stop } = await bystanders(fx, 1);
   t.after(stop);

@@ -24,13 +24,16 @@ import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
 import type { Logger } from '../logger.js';
 import { ClientLink } from './client-link.js';
+import { addressKey } from './client-address.js';
 
 export interface GatewayOptions {
   readonly helloTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly deadAfterMs: number;
+  /** Per client address (addressKey: an IPv4 address or IPv6 /64), loopback included. */
   readonly maxConnectionsPerAddress: number;
-  readonly limitLoopback: boolean;
+  /** The client's address (client-address.ts: the peer, or what a trusted proxy says). */
+  readonly addressOf: (req: IncomingMessage) => string;
   readonly allowedOrigins: readonly string[];
   /** Messages per second one connection may send before it counts as a flood. */
   readonly maxMessagesPerSecond: number;
@@ -38,7 +41,6 @@ export interface GatewayOptions {
 
 /** RFC 6455's "message too big", the code ws uses for its own hard cut too. */
 const MESSAGE_TOO_BIG = 1009;
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export class Gateway {
   private readonly wss: WebSocketServer;
@@ -101,19 +103,20 @@ export class Gateway {
       this.logger.log('warn', 'upgrade_refused', { reason: 'origin', origin });
       return refuse(socket, 403, 'Forbidden origin');
     }
-    const addr = req.socket.remoteAddress ?? 'unknown';
-    const count = this.perAddress.get(addr) ?? 0;
-    if (count >= this.opts.maxConnectionsPerAddress && (this.opts.limitLoopback || !LOOPBACK.test(addr))) {
-      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr, count });
+    const addr = this.opts.addressOf(req);
+    const key = addressKey(addr);
+    const count = this.perAddress.get(key) ?? 0;
+    if (count >= this.opts.maxConnectionsPerAddress) {
+      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr: key, count });
       return refuse(socket, 429, 'Too many connections from this address');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr, key));
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
+  private accept(ws: WebSocket, req: IncomingMessage, addr: string, key: string): void {
     const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger);
     this.links.add(link);
-    this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
+    this.perAddress.set(key, (this.perAddress.get(key) ?? 0) + 1);
     let windowStart = this.clock.now();
     let windowCount = 0;
 
@@ -149,9 +152,9 @@ export class Gateway {
     ws.on('close', (code: number, reason: Buffer) => {
       this.links.delete(link);
       this.metrics?.linkClosed(link.bytesOut);
-      const left = (this.perAddress.get(addr) ?? 1) - 1;
-      if (left <= 0) this.perAddress.delete(addr);
-      else this.perAddress.set(addr, left);
+      const left = (this.perAddress.get(key) ?? 1) - 1;
+      if (left <= 0) this.perAddress.delete(key);
+      else this.perAddress.set(key, left);
       clearTimeout(helloTimer);
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
