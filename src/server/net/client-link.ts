@@ -14,6 +14,7 @@ import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
 import type { Logger } from '../logger.js';
 import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
+import { ReadProbe } from './read-probe.js';
 
 /** An unmasked, unfragmented WebSocket frame header (RFC 6455 5.2), server to client. */
 function frameHeaderBytes(len: number): number {
@@ -59,8 +60,12 @@ export class ClientLink {
   rttMs: number | null = null;
   pingSentMs = 0;
   bytesOut = 0;
+  /** Proof that the client reads (read-probe.ts); the gateway sends the probes and judges. */
+  readonly reads = new ReadProbe();
   /** Set when this link must ship a full snapshot next (after a skip, on join). */
   needsFullState = true;
+  /** A read probe's ping payload waiting to ride with the next state frame (see probe). */
+  private probeToSend: Buffer | null = null;
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
   private laterChars = 0;
@@ -135,6 +140,7 @@ export class ClientLink {
     const buffered = this.ws.bufferedAmount;
     if (buffered > STATE_SKIP_BYTES) {
       this.flushLater();
+      this.flushProbe();
       this.statesSkipped++;
       this.needsFullState = true;
       return false;
@@ -143,6 +149,7 @@ export class ClientLink {
     // Anything queued up (a reader falling behind) goes the careful way, message by message.
     if (!socket || this.ws.readyState !== 1 || buffered > 0) {
       this.flushLater();
+      this.flushProbe();
       this.bytesOut += frame.length;
       this.ws.send(withAck(frame, ackSeq));
       return true;
@@ -152,7 +159,9 @@ export class ClientLink {
     // work. Safe beside ws's own writes because without compression ws never queues frames: every
     // frame it sends is written whole and in order, and so is this buffer.
     const texts = this.later.length > 0 ? this.later.map(bytesOf) : null;
-    let size = frameHeaderBytes(frame.length) + frame.length;
+    const probe = this.probeToSend;
+    this.probeToSend = null;
+    let size = frameHeaderBytes(frame.length) + frame.length + (probe ? 2 + probe.length : 0);
     if (texts) {
       this.later = [];
       this.laterChars = 0;
@@ -171,6 +180,11 @@ export class ClientLink {
     o = writeFrameHeader(out, o, 0x2, frame.length);
     out.set(frame, o);
     out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
+    if (probe) {
+      // After the state frame: its pong proves that frame was read too.
+      o = writeFrameHeader(out, o + frame.length, 0x9, probe.length);
+      probe.copy(out, o);
+    }
     this.bytesOut += frame.length;
     // Written now, or with the rest of the tick's frames (state-writer.ts).
     writer.write(socket, out);
@@ -184,6 +198,22 @@ export class ClientLink {
 
   ping(): void {
     if (!this.closed) this.ws.ping();
+  }
+
+  /**
+   * Sends a read probe (read-probe.ts): a joined link gets state every tick, so the ping rides
+   * in that write; before joining it goes alone.
+   */
+  probe(payload: Buffer): void {
+    if (this.closed) return;
+    if (this.playerId === null) this.ws.ping(payload);
+    else this.probeToSend = payload;
+  }
+
+  private flushProbe(): void {
+    if (!this.probeToSend) return;
+    this.ws.ping(this.probeToSend);
+    this.probeToSend = null;
   }
 
   close(code: number, reason: string): void {

@@ -138,8 +138,9 @@ export class Gateway {
       if (isBinary) return this.handleBinary(link, data);
       this.handleFrame(link, rawToString(data));
     });
-    ws.on('pong', () => {
+    ws.on('pong', (payload: Buffer) => {
       link.lastHeardMs = this.clock.now();
+      if (link.reads.answered(payload)) return;
       if (link.pingSentMs > 0) {
         link.rttMs = link.lastHeardMs - link.pingSentMs;
         link.pingSentMs = 0;
@@ -261,16 +262,27 @@ export class Gateway {
     link.close(CloseCode.InternalError, 'internal error');
   }
 
-  private violation(link: ClientLink, code: number, reason: string): void {
+  private violation(link: ClientLink, code: number, reason: string, figures: Record<string, number> = {}): void {
     this.rejected++;
     this.metrics?.rejected(closeCodeName(code));
-    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress });
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress, ...figures });
     link.close(code, reason);
   }
 
   private checkLiveness(): void {
     const now = this.clock.now();
     for (const link of this.links) {
+      // A link that also went silent is left to the liveness rule below (dead, no handshake);
+      // one that keeps talking but does not read is a slow reader.
+      const talking = now - link.lastHeardMs < 2 * this.opts.heartbeatMs;
+      const unread = link.closed || !talking ? null : link.reads.overdue(link.bytesOut, now);
+      if (unread) {
+        const figures = { unreadBytes: unread.unreadBytes, waitedMs: Math.round(unread.waitedMs), bufferedBytes: link.bufferedAmount, statesSkipped: link.statesSkipped };
+        this.violation(link, CloseCode.SlowReader, `slow reader: nothing read for ${(unread.waitedMs / 1000).toFixed(1)} s`, figures);
+        continue;
+      }
+      const probe = link.closed ? null : link.reads.due(link.bytesOut, now);
+      if (probe) link.probe(probe);
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
         this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
