@@ -44,7 +44,7 @@ import { DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP, stepBody } from '../src/shared/m
 
 const { values: args } = parseArgs({
   options: {
-    profiles: { type: 'string', default: 'ideal,mobile,3g,edge,bursty' },
+    profiles: { type: 'string', default: 'ideal,good,mobile,3g,edge,bursty' },
     seconds: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
     bots: { type: 'string', default: '3' },
@@ -57,6 +57,11 @@ const SEED = Number(args.seed);
 const BOTS = Number(args.bots);
 const FRAME_MS = 16;
 const LATENCY_GIVE_UP_FRAMES = 240;
+/**
+ * A stop counts as input jitter when the player holds a key (held this long, 0 = any hold): the
+ * client made an input for that tick with the key in it; the server just did not have it yet.
+ */
+const HELD_FOR_MS = 0;
 
 export interface Metrics {
   own_input_latency_frames: number;
@@ -244,11 +249,40 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
 
   // The true path: every body's position after every server tick.
   const truthByTick = new Map<number, Map<number, Pos>>();
+  // Jitter stops: ticks in which a body that moved in the previous tick stands because the
+  // server had no input for it, while its player holds a key (so the input existed on the client and
+  // was merely late: batching after a press, network jitter). Counted per body, as events (a run of
+  // starved ticks is one stop) and as ticks; bots and the measured clients separately.
+  let measuring = false;
+  const heldSince = new Map<number, number>(); // body id -> client time the current key was first held
+  const jitterStops = new Map<number, { stops: number; ticks: number; starving: boolean }>();
   const originalTick = room.tick.bind(room);
   room.tick = () => {
+    const before = new Map<number, { x: number; y: number; moved: boolean; starved: boolean }>();
+    for (const wb of world.bodies.values()) {
+      const prev = truthByTick.get(world.tick)?.get(wb.id);
+      const prev2 = truthByTick.get(world.tick - 1)?.get(wb.id);
+      const moved = !!prev && !!prev2 && (prev.x !== prev2.x || prev.y !== prev2.y);
+      before.set(wb.id, { x: wb.body.x, y: wb.body.y, moved, starved: wb.queue.length === 0 });
+    }
     originalTick();
     const m = new Map<number, Pos>();
-    for (const wb of world.bodies.values()) m.set(wb.id, { x: wb.body.x, y: wb.body.y });
+    const now = performance.now();
+    for (const wb of world.bodies.values()) {
+      m.set(wb.id, { x: wb.body.x, y: wb.body.y });
+      const b = before.get(wb.id);
+      const since = heldSince.get(wb.id);
+      const stood = !!b && b.x === wb.body.x && b.y === wb.body.y;
+      const entry = jitterStops.get(wb.id) ?? { stops: 0, ticks: 0, starving: false };
+      jitterStops.set(wb.id, entry);
+      if (measuring && b && stood && b.starved && since !== undefined && now - since >= HELD_FOR_MS && (b.moved || entry.starving)) {
+        if (!entry.starving) entry.stops++;
+        entry.ticks++;
+        entry.starving = true;
+      } else {
+        entry.starving = false;
+      }
+    }
     truthByTick.set(world.tick, m);
   };
   const drops = new Map<number, number>();
@@ -317,7 +351,6 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
     return { x: (probe.x - 500) / len, y: (probe.y - 500) / len };
   };
 
-  let measuring = false;
   const t0 = performance.now();
   let frame = 0;
   let prevNow = t0;
@@ -330,12 +363,20 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
       prevNow = now;
       frame++;
       measuring = t >= WARMUP_MS;
+      const noteHeld = (c: TetherClient, dirs: number): void => {
+        if (c.selfId === null) return;
+        if (dirs === 0 || dirs !== c.heldDirections) heldSince.delete(c.selfId);
+        if (dirs !== 0 && !heldSince.has(c.selfId)) heldSince.set(c.selfId, now);
+      };
       for (const b of bots) {
-        b.c.setHeldDirs(dirsAt(b.script, t));
+        const d = dirsAt(b.script, t);
+        noteHeld(b.c, d);
+        b.c.setHeldDirs(d);
         b.c.advance(now);
       }
       const own = dirsAt(ownScript, t);
       for (const c of [smoothed, naive]) {
+        noteHeld(c, own);
         c.setHeldDirs(own);
         c.advance(now);
       }
@@ -378,6 +419,11 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
     resumes_smoothed: smoothed.resumes,
     resumes_baseline: naive.resumes,
     corrections_counted_smoothed: smoothed.predictor?.corrections ?? 0,
+    jitter_stops_bots: botIds.reduce((n, id) => n + (jitterStops.get(id)?.stops ?? 0), 0),
+    jitter_stop_ticks_bots: botIds.reduce((n, id) => n + (jitterStops.get(id)?.ticks ?? 0), 0),
+    // The measured clients walk through the profile: how others would see a player on that network.
+    jitter_stops_profile_clients: [smoothed.selfId!, naive.selfId!].reduce((n, id) => n + (jitterStops.get(id)?.stops ?? 0), 0),
+    jitter_stop_ticks_profile_clients: [smoothed.selfId!, naive.selfId!].reduce((n, id) => n + (jitterStops.get(id)?.ticks ?? 0), 0),
   };
   await new Promise((r) => setTimeout(r, 300)); // the true path a little past the last frame
   sRec.score(truth);
@@ -435,7 +481,7 @@ for (const profile of PROFILES) {
     );
   }
   rows.push(
-    `${''.padEnd(8)} ratio     baseline/smoothed: remote err p50 ${ratio(r.baseline.remote_error_px_p50, r.smoothed.remote_error_px_p50)}x, p99 ${ratio(r.baseline.remote_error_px_p99, r.smoothed.remote_error_px_p99)}x, hitches ${ratio(r.baseline.hitches, r.smoothed.hitches)}x; target delay ${r.extra.target_delay_ms_final} ms, rtt ${r.extra.rtt_ms} ms, server input drops ${r.extra.server_input_drops_smoothed}, resumes ${r.extra.resumes_smoothed} (${Math.round((performance.now() - started) / 1000)} s)`,
+    `${''.padEnd(8)} ratio     baseline/smoothed: remote err p50 ${ratio(r.baseline.remote_error_px_p50, r.smoothed.remote_error_px_p50)}x, p99 ${ratio(r.baseline.remote_error_px_p99, r.smoothed.remote_error_px_p99)}x, hitches ${ratio(r.baseline.hitches, r.smoothed.hitches)}x; target delay ${r.extra.target_delay_ms_final} ms, rtt ${r.extra.rtt_ms} ms, server input drops ${r.extra.server_input_drops_smoothed}, resumes ${r.extra.resumes_smoothed}; jitter stops (held key, no input) bots ${r.extra.jitter_stops_bots} (${r.extra.jitter_stop_ticks_bots} ticks), profile clients ${r.extra.jitter_stops_profile_clients} (${r.extra.jitter_stop_ticks_profile_clients} ticks) (${Math.round((performance.now() - started) / 1000)} s)`,
   );
 }
 console.log(header);
