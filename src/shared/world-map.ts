@@ -1,11 +1,16 @@
 /**
  * The map under the players: a deterministic layout computed from a seeded hash of tile
- * coordinates, so every client draws the same world without any map data on the wire. A stone
- * plaza at the centre (where players spawn), two meandering dirt paths crossing it, a pond ringed
- * with sand, a tree line along the edges, copses and scattered bushes and flowers on grass.
- * Purely decorative: the server does not know about it and nothing blocks walking.
+ * coordinates and the world size, so the server and every client derive the same world without
+ * any map data on the wire. A stone plaza at the centre (where players spawn), two meandering dirt
+ * paths crossing it, a pond ringed with sand, a tree line along the edges, copses and scattered
+ * bushes and flowers on grass. The browser draws it (client/browser/world-map.ts); terrain.ts
+ * turns it into what blocks walking, for the shared movement step.
  */
-import { TILE, type Assets, type TileName } from './assets.js';
+
+/** Tiles are square, this many world units (= art pixels) a side. */
+export const TILE = 32;
+
+export type TileName = 'grass0' | 'grass1' | 'grass2' | 'flowers' | 'dirt' | 'water' | 'stone' | 'bush' | 'tree' | 'sand';
 
 const SEED = 0x7e7e;
 
@@ -111,32 +116,4 @@ export function layoutMap(widthUnits: number, heightUnits: number): MapLayout {
       return tiles[y * cols + x] ?? 'grass0';
     },
   };
-}
-
-/**
- * Draws the whole map once into an offscreen canvas the size of the world (1 unit = 1 px), so a
- * frame costs one drawImage of the visible part instead of hundreds of tile draws.
- */
-export function renderMap(assets: Assets, widthUnits: number, heightUnits: number): HTMLCanvasElement {
-  const layout = layoutMap(widthUnits, heightUnits);
-  const canvas = document.createElement('canvas');
-  canvas.width = Math.max(1, Math.round(widthUnits));
-  canvas.height = Math.max(1, Math.round(heightUnits));
-  const ctx = canvas.getContext('2d');
-  if (!ctx) return canvas;
-  ctx.imageSmoothingEnabled = false;
-  for (let y = 0; y < layout.rows; y++) {
-    for (let x = 0; x < layout.cols; x++) {
-      const name = layout.tileAt(x, y);
-      // Trees and bushes stand on grass: draw the grass first so their transparent corners fill.
-      if (name === 'tree' || name === 'bush') drawTile(ctx, assets, 'grass0', x, y);
-      drawTile(ctx, assets, name, x, y);
-    }
-  }
-  return canvas;
-}
-
-function drawTile(ctx: CanvasRenderingContext2D, assets: Assets, name: TileName, x: number, y: number): void {
-  const col = assets.tileIndex[name];
-  ctx.drawImage(assets.tiles, col * TILE, 0, TILE, TILE, x * TILE, y * TILE, TILE, TILE);
 }

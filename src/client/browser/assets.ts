@@ -4,17 +4,18 @@
  * column 0 idle, columns 1-3 the walk cycle, played 1,2,3,2.
  */
 import { CHARACTER_COUNT } from '../../shared/limits.js';
+import type { TileName } from '../../shared/world-map.js';
 
 export const FRAME = 32;
-export const TILE = 32;
 
-export type TileName = 'grass0' | 'grass1' | 'grass2' | 'flowers' | 'dirt' | 'water' | 'stone' | 'bush' | 'tree' | 'sand';
+/** A column of tiles.png: the map's tiles, and the tree alone on transparency (drawn over players). */
+export type ArtTile = TileName | 'tree_sprite';
 
 export interface Assets {
   readonly characters: readonly HTMLImageElement[];
   readonly tiles: HTMLImageElement;
   /** Column of each tile in tiles.png. */
-  readonly tileIndex: Readonly<Record<TileName, number>>;
+  readonly tileIndex: Readonly<Record<ArtTile, number>>;
 }
 
 function loadImage(src: string): Promise<HTMLImageElement> {
@@ -26,14 +27,14 @@ function loadImage(src: string): Promise<HTMLImageElement> {
   });
 }
 
-const FALLBACK_INDEX: Record<TileName, number> = { grass0: 0, grass1: 1, grass2: 2, flowers: 3, dirt: 4, water: 5, stone: 6, bush: 7, tree: 8, sand: 9 };
+const FALLBACK_INDEX: Record<ArtTile, number> = { grass0: 0, grass1: 1, grass2: 2, flowers: 3, dirt: 4, water: 5, stone: 6, bush: 7, tree: 8, sand: 9, tree_sprite: 10 };
 
-async function loadTileIndex(): Promise<Record<TileName, number>> {
+async function loadTileIndex(): Promise<Record<ArtTile, number>> {
   try {
     const res = await fetch('assets/tiles.json');
     const json = (await res.json()) as { tiles?: Record<string, unknown> };
     const out = { ...FALLBACK_INDEX };
-    for (const key of Object.keys(out) as TileName[]) {
+    for (const key of Object.keys(out) as ArtTile[]) {
       const v = json.tiles?.[key];
       if (typeof v === 'number') out[key] = v;
     }

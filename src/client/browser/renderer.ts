@@ -1,5 +1,6 @@
 /**
- * Draws one frame: the map, then every player y-sorted (so whoever stands lower overlaps), then
+ * Draws one frame: the ground, then every player and tree y-sorted by their feet (whoever stands
+ * lower overlaps, so a player behind a trunk is under its crown), then
  * in screen space the name tags, reconnecting badges and speech bubbles. It reads a plain list of
  * sprites prepared by the caller and never touches the network, so it can run every animation
  * frame whatever the link is doing.
@@ -10,7 +11,7 @@
 import { drawFrame, frameColumn, FRAME, type Assets } from './assets.js';
 import type { Bubbles } from './bubbles.js';
 import { drawBubble, drawNameTag, drawReconnectingBadge } from './labels.js';
-import { renderMap } from './world-map.js';
+import { drawTile, renderMap, type TreeSprite, type WorldArt } from './world-map.js';
 
 export interface SpriteState {
   readonly id: number;
@@ -32,7 +33,7 @@ const HEAD_TOP = 26;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
-  private map: HTMLCanvasElement | null = null;
+  private map: WorldArt | null = null;
   private mapSize = '';
   private dpr = 1;
   private cssW = 0;
@@ -91,8 +92,8 @@ export class Renderer {
     // smaller than the window is centred instead. Snapped to whole device pixels (no shimmer).
     const viewW = this.cssW / zoom;
     const viewH = this.cssH / zoom;
-    const mw = this.map.width;
-    const mh = this.map.height;
+    const mw = this.map.ground.width;
+    const mh = this.map.ground.height;
     const fx = focus?.x ?? mw / 2;
     const fy = focus?.y ?? mh / 2;
     const camX = mw <= viewW ? (mw - viewW) / 2 : Math.min(Math.max(fx - viewW / 2, 0), mw - viewW);
@@ -103,10 +104,19 @@ export class Renderer {
 
     ctx.imageSmoothingEnabled = false;
     ctx.setTransform(scale, 0, 0, scale, -this.camera.x * scale, -this.camera.y * scale);
-    ctx.drawImage(this.map, 0, 0);
+    ctx.drawImage(this.map.ground, 0, 0);
 
     const sorted = [...sprites].sort((a, b) => a.y - b.y || a.id - b.id);
-    for (const s of sorted) this.drawSprite(s, nowMs);
+    // Trees in view (with a tile of margin), merged with the players by depth: a tree is drawn
+    // after everyone whose feet are above its trunk's base.
+    const trees = this.map.trees.filter((t) => t.x + 32 >= camX - 32 && t.x <= camX + viewW + 32 && t.y + 32 >= camY - 32 && t.y <= camY + viewH + 64);
+    let ti = 0;
+    const drawTree = (t: TreeSprite): void => drawTile(ctx, this.assets, 'tree_sprite', t.x, t.y);
+    for (const s of sorted) {
+      while (ti < trees.length && trees[ti]!.baseY <= s.y) drawTree(trees[ti++]!);
+      this.drawSprite(s, nowMs);
+    }
+    while (ti < trees.length) drawTree(trees[ti++]!);
 
     // Screen space, device pixels: labels stay crisp and a constant size whatever the zoom.
     ctx.setTransform(1, 0, 0, 1, 0, 0);
