@@ -24,6 +24,11 @@
  * - hitches: frames where a bot is drawn frozen (moved < 0.01 px) although its true path moves
  *   over one frame's worth of that time, or drawn moving more than 1.5x its walking distance in
  *   that frame (+0.25 px).
+ *   hitches_in_stalls: those in a frame (or the frame after one) whose playhead had run past the
+ *   newest data, i.e. during a downstream stall longer than the playback delay.
+ * - jitter stops: ticks in which the server stood a walking body for lack of input while its
+ *   player held a key (see room.tick below); not hitches (the true path stops too) but a stutter
+ *   every watcher sees.
  * - playback_delay_ms: mean of how far behind the newest possible data others are drawn.
  *
  * Usage: node --import tsx bench/smooth.ts [--profiles ideal,3g] [--seconds 20] [--seed 1]
@@ -177,15 +182,17 @@ class Recorder {
   }
 
   /** A bot drawn at `drawn`, claimed to be its position at server time `timeMs`; scored at the end. */
-  remote(id: number, drawn: Pos, timeMs: number, dtMs: number, maxMove: number): void {
-    this.remoteSamples.push({ id, x: drawn.x, y: drawn.y, timeMs, dtMs, maxMove });
+  remote(id: number, drawn: Pos, timeMs: number, dtMs: number, maxMove: number, dataOut = false): void {
+    this.remoteSamples.push({ id, x: drawn.x, y: drawn.y, timeMs, dtMs, maxMove, dataOut });
   }
 
-  private readonly remoteSamples: Array<{ id: number; x: number; y: number; timeMs: number; dtMs: number; maxMove: number }> = [];
+  /** Hitches in frames where the playhead had run past the newest data (a stall longer than the playback delay), or the frame after. */
+  stallHitches = 0;
+  private readonly remoteSamples: Array<{ id: number; x: number; y: number; timeMs: number; dtMs: number; maxMove: number; dataOut: boolean }> = [];
 
   /** Scores the remote samples against the true path (known in full once the run is over). */
   score(truth: (id: number, timeMs: number) => Pos | null): void {
-    const prevById = new Map<number, { x: number; y: number; timeMs: number }>();
+    const prevById = new Map<number, { x: number; y: number; timeMs: number; dataOut: boolean }>();
     for (const s of this.remoteSamples) {
       const t = truth(s.id, s.timeMs);
       if (!t) {
@@ -200,8 +207,14 @@ class Recorder {
         const a = truth(s.id, prev.timeMs);
         const b = truth(s.id, prev.timeMs + s.dtMs);
         const trulyMoves = a && b ? Math.hypot(b.x - a.x, b.y - a.y) > 0.05 : false;
-        if (moved < 0.01 && trulyMoves) this.freezes++;
-        else if (moved > s.maxMove * 1.5 + 0.25) this.jumps++;
+        const inStall = s.dataOut || prev.dataOut;
+        if (moved < 0.01 && trulyMoves) {
+          this.freezes++;
+          if (inStall) this.stallHitches++;
+        } else if (moved > s.maxMove * 1.5 + 0.25) {
+          this.jumps++;
+          if (inStall) this.stallHitches++;
+        }
       }
       prevById.set(s.id, s);
     }
@@ -226,6 +239,8 @@ class Recorder {
         correction_samples: this.corrections.length,
         own_visible_jumps: this.ownJumps,
         remote_freezes: this.freezes,
+        hitches_in_stalls: this.stallHitches,
+        hitches_outside_stalls: this.freezes + this.jumps - this.stallHitches,
         remote_jumps: this.jumps,
         remote_samples: this.errors.length,
         remote_samples_unscored: this.skipped,
@@ -394,7 +409,7 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
         bRec.own(frame, own, naiveOwn, naive.status.kind === 'live', maxMove, unit);
         for (const id of botIds) {
           const d = f.others.get(id);
-          if (d) sRec.remote(id, d, f.playheadMs, dt, maxMove);
+          if (d) sRec.remote(id, d, f.playheadMs, dt, maxMove, f.playheadMs > smoothed.playback.newestTickTimeMs);
           const p = naive.players.get(id);
           if (p) bRec.remote(id, { x: p.info.x, y: p.info.y }, naiveTime, dt, maxMove);
         }
@@ -474,7 +489,7 @@ for (const profile of PROFILES) {
         `${m.own_input_latency_frames}/${m.detail['own_input_latency_frames_max']}`.padEnd(16),
         `${m.detail['correction_px_p50']}/${m.correction_px_p99}/${m.detail['correction_px_max']}`.padEnd(21),
         `${m.remote_error_px_p50}/${m.remote_error_px_p99}`.padEnd(22),
-        `${m.hitches}`.padEnd(8),
+        `${m.hitches}${mode === 'smoothed' ? ` (${m.detail['hitches_in_stalls']} in stalls)` : ''}`.padEnd(8),
         `${m.playback_delay_ms}`.padEnd(9),
         `${m.detail['behind_server_ms_mean']}`,
       ].join(' '),
