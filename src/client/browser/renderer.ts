@@ -10,7 +10,8 @@
  */
 import { drawFrame, frameColumn, FRAME, type Assets } from './assets.js';
 import type { Bubbles } from './bubbles.js';
-import { drawBubble, drawNameTag, drawReconnectingBadge } from './labels.js';
+import { layoutBubbles, type LabelStack, type Rect } from './label-layout.js';
+import { bubbleTail, drawBubble, drawBubbleLeader, drawNameTag, drawReconnectingBadge, measureBubble, type BubbleMeasure } from './labels.js';
 import { drawTile, renderMap, type TreeSprite, type WorldArt } from './world-map.js';
 
 export interface SpriteState {
@@ -122,14 +123,38 @@ export class Renderer {
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingEnabled = true;
     const textScale = dpr * (zoom >= 2 ? 1.05 : 0.95);
+    // Tags first (each over its own head), then bubbles laid out so none covers a tag or
+    // another bubble (label-layout.ts): players standing close get stacked bubbles.
+    const stacks: LabelStack[] = [];
+    const speech = new Map<number, Array<{ m: BubbleMeasure; alpha: number }>>();
     for (const s of sorted) {
       const cx = Math.round(toScreenX(s.x));
+      const fixed: Rect[] = [];
       let top = Math.round(toScreenY(s.y - HEAD_TOP)) - 2 * dpr;
       ctx.globalAlpha = s.reconnecting ? 0.75 : 1;
-      top = drawNameTag(ctx, s.name, cx, top, s.self, textScale) - 3 * dpr;
+      const tag = drawNameTag(ctx, s.name, cx, top, s.self, textScale);
+      fixed.push(tag);
+      top = tag.y - 3 * dpr;
       ctx.globalAlpha = 1;
-      if (s.reconnecting) top = drawReconnectingBadge(ctx, cx, top, nowMs, textScale) - 3 * dpr;
-      for (const b of bubbles.current(s.id, nowMs).reverse()) top = drawBubble(ctx, b.text, cx, top, b.alpha, textScale) - 2 * dpr;
+      if (s.reconnecting) {
+        const badge = drawReconnectingBadge(ctx, cx, top, nowMs, textScale);
+        fixed.push(badge);
+        top = badge.y - 3 * dpr;
+      }
+      const said = bubbles.current(s.id, nowMs).reverse().map((b) => ({ m: measureBubble(ctx, b.text, textScale), alpha: b.alpha }));
+      if (said.length > 0) speech.set(s.id, said);
+      stacks.push({ id: s.id, cx, fixed, top: top + 3 * dpr, bubbles: said.map((b) => b.m) });
+    }
+    const placed = layoutBubbles(stacks, 2 * dpr, bubbleTail(textScale));
+    const stackOf = new Map(stacks.map((st) => [st.id, st]));
+    for (const pass of ['leaders', 'bubbles'] as const) {
+      for (const p of placed) {
+        const b = speech.get(p.id)?.[p.index];
+        const st = stackOf.get(p.id);
+        if (!b || !st) continue;
+        if (pass === 'bubbles') drawBubble(ctx, b.m, p.rect.x, p.rect.y, st.cx, b.alpha, textScale);
+        else if (p.shifted && p.index === 0) drawBubbleLeader(ctx, b.m, p.rect.y, st.cx, st.top, b.alpha, textScale);
+      }
     }
   }
 
