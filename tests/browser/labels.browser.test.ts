@@ -7,6 +7,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { joinAs, RESULTS_DIR, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
+import type { PageWindow } from '../support/page-globals.js';
+
+declare const window: PageWindow;
+declare const document: { readonly fonts: { check(font: string, text: string): boolean } };
 
 let fx: BrowserFixture;
 before(async () => {

@@ -11,6 +11,28 @@ import { join } from 'node:path';
 import { devices, type CDPSession, type Page } from 'playwright-core';
 import { DIR_RIGHT, DIR_UP } from '../../src/shared/movement.js';
 import { RESULTS_DIR, selfOf, startBrowserFixture, type BrowserFixture, type PlayerPage } from '../support/browser-fixture.js';
+import type { PageWindow } from '../support/page-globals.js';
+
+// The page's globals inside page callbacks (see page-globals.ts); only what this file touches.
+interface Box {
+  readonly x: number;
+  readonly y: number;
+  readonly width: number;
+  readonly height: number;
+}
+interface PhoneElement {
+  readonly id: string;
+  readonly offsetParent: unknown;
+  readonly classList: { contains(name: string): boolean };
+  getBoundingClientRect(): Box;
+}
+declare const window: PageWindow & { readonly innerWidth: number; readonly innerHeight: number; readonly scrollX: number; readonly scrollY: number; readonly visualViewport: { readonly scale: number } | null };
+declare const document: {
+  readonly body: PhoneElement;
+  readonly activeElement: PhoneElement | null;
+  querySelector(selector: string): PhoneElement | null;
+  getElementById(id: string): PhoneElement | null;
+};
 
 let fx: BrowserFixture;
 before(async () => {
@@ -49,7 +71,7 @@ async function assertFits(page: Page, selectors: string[], what: string): Promis
     const out: Array<{ sel: string; x: number; y: number; w: number; h: number }> = [];
     for (const sel of sels) {
       const e = document.querySelector(sel);
-      if (!e || (e as HTMLElement).offsetParent === null) continue;
+      if (!e || e.offsetParent === null) continue;
       const r = e.getBoundingClientRect();
       out.push({ sel, x: r.x, y: r.y, w: r.width, h: r.height });
     }
