@@ -21,7 +21,7 @@ import { ConnectionGuard } from './net/connection-guard.js';
 import { connectionCap } from './net/descriptor-limit.js';
 import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/http-policy.js';
 import { handleStatusRoute } from './net/status-routes.js';
-import { serveStatic } from './net/static-files.js';
+import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
@@ -76,6 +76,11 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const metrics = new ServerMetrics(room, gateway);
   room.metrics = metrics;
   gateway.metrics = metrics;
+  const staticFiles = new StaticFiles({
+    root: config.publicDir,
+    serveSourceMaps: config.serveSourceMaps,
+    onError: (event, detail) => logger.log('warn', event, detail),
+  });
   const connections = new ConnectionGuard(
     // Per address, all TCP connections: its WebSockets and a browser's handful of HTTP ones.
     { maxConnections: connectionCap(config.maxConnections), maxPerAddress: config.maxConnectionsPerAddress + 8, firstRequestMs: config.headersTimeoutMs },
@@ -110,7 +115,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
     }
-    if (!serveStatic(config.publicDir, req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (!staticFiles.handle(req, res)) res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('method not allowed');
   };
   connections.attach(http);
   http.on('upgrade', (req, socket, head) => {

@@ -54,9 +54,21 @@ test('server messages decode with their schema', () => {
 
 test('the resume offer rides in the subprotocol list and parses back', () => {
   const protocols = subprotocolsFor({ resumeToken: 'x'.repeat(32), lastChatSeq: 42 });
-  assert.equal(protocols[0], 'tether.1');
+  assert.equal(protocols[0], 'tether.2');
   assert.deepEqual(parseResumeOffer(protocols), { resumeToken: 'x'.repeat(32), lastChatSeq: 42 });
-  assert.equal(parseResumeOffer(['tether.1']), null);
-  assert.equal(parseResumeOffer(['tether.1', 'resume.short.1']), null);
-  assert.deepEqual(subprotocolsFor(null), ['tether.1']);
+  assert.equal(parseResumeOffer(['tether.2']), null);
+  assert.equal(parseResumeOffer(['tether.2', 'resume.short.1']), null);
+  assert.deepEqual(subprotocolsFor(null), ['tether.2']);
+});
+
+test('a refused message says which field broke which rule', () => {
+  const r = decodeClientMessage('{"t":"input","seq":1,"dirs":16}');
+  assert.ok(!r.ok);
+  assert.match(r.detail, /^input: dirs: too big \(max 15\)$/);
+  const s = decodeServerMessage('{"t":"presence","id":1,"state":"asleep"}');
+  assert.ok(!s.ok);
+  assert.match(s.detail, /^presence: state: expected one of "live", "reconnecting"$/);
+  const w = decodeServerMessage('{"t":"pong","id":1.5,"ct":0,"st":0,"tick":0}');
+  assert.ok(!w.ok);
+  assert.match(w.detail, /^pong: id: expected int$/);
 });
