@@ -93,7 +93,7 @@ test('a handler that throws for one player closes that player only; a throwing t
   const room = fx.server.room;
   const say = room.say.bind(room);
   room.say = (link, id, text) => {
-    if (link.playerId === cursedId) throw new TypeError('bug in chat for this player');
+    if (room.playerIdOf(link) === cursedId) throw new TypeError('bug in chat for this player');
     say(link, id, text);
   };
   victim.ws.send(JSON.stringify({ t: 'chat', id: 'x', text: 'hello?' }));

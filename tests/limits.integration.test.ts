@@ -327,7 +327,7 @@ test('slow reader: a client that stops reading is closed with 4008 once its cont
   t.after(stop);
   const window = watchRate(clients, TICK, () => fx.server.room.world.tick);
   const slow = await rawPlayer(fx, 'Sloth');
-  const link = [...fx.server.gateway.links].find((l) => l.playerId === slow.id)!;
+  const link = [...fx.server.gateway.links].find((l) => fx.server.room.playerIdOf(l) === slow.id)!;
   (slow.ws as WebSocket & { _socket: import('node:net').Socket })._socket.pause();
   // Still alive (it keeps sending), just never reading.
   const alive = setInterval(() => slow.ws.send(JSON.stringify({ t: 'ping', id: 1, ct: 0 })), 500);

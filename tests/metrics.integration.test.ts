@@ -44,7 +44,7 @@ test('GET /metrics exposes the named series, per server instance, and they move 
   // A drop puts b in grace; its resume is counted with a latency.
   const id = b.selfId!;
   fx.server.gateway.links.forEach((l) => {
-    if (l.playerId === id) l.terminate();
+    if (fx.server.room.playerIdOf(l) === id) l.terminate();
   });
   await until(a, () => a.players.get(id)?.info.state === 'reconnecting', 'A sees B reconnecting');
   const grace = await scrape(base);

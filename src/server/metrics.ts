@@ -160,7 +160,7 @@ export class ServerMetrics {
 
   private sample(): void {
     const rtts: number[] = [];
-    for (const l of this.gateway.links) if (l.playerId !== null && l.rttMs !== null) rtts.push(l.rttMs);
+    for (const l of this.gateway.links) if (l.rttMs !== null && this.room.playerIdOf(l) !== null) rtts.push(l.rttMs);
     rtts.sort((a, b) => a - b);
     const ticks = this.tickQuantiles(1000);
     const bytes = this.bytesOut();

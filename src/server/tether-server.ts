@@ -44,7 +44,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
-    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1, stateWriter },
+    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1 },
     storage,
     clock,
     logger,
@@ -59,6 +59,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       limitLoopback: config.limitLoopback,
       allowedOrigins: config.allowedOrigins,
       maxMessagesPerSecond: config.rules.tickRateHz * 10,
+      stateWriter,
     },
     room,
     clock,
@@ -88,7 +89,13 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const tickLoop = new TickLoop(tickMs(config.rules), clock, () => {
     try {
       const t0 = performance.now();
-      room.tick();
+      try {
+        room.tick();
+      } finally {
+        // The tick's frames leave now, even if a recipient threw: held over to the next tick
+        // they could land after control messages sent in between.
+        stateWriter.flush();
+      }
       metrics.tick(performance.now() - t0);
     } catch (err) {
       logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });

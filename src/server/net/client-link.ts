@@ -1,6 +1,7 @@
 /**
- * One WebSocket connection as the game sees it: send paths with backpressure rules, liveness
- * bookkeeping, and the player it carries once joined.
+ * One WebSocket connection: the network layer's PlayerPort (game/player-port.ts), with send
+ * paths under backpressure rules and liveness bookkeeping. It knows nothing of players: what a
+ * connection means to the game (its player, joining, password tries) is the room's record.
  *
  * Backpressure: a world-state frame is superseded by the next one, so when the socket's send
  * buffer is above STATE_SKIP_BYTES the frame is skipped (the client catches up from the next
@@ -12,6 +13,7 @@ import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
+import type { LaterMessage as PortLaterMessage, PlayerPort } from '../game/player-port.js';
 import type { Logger } from '../logger.js';
 import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
 
@@ -47,11 +49,7 @@ function bytesOf(entry: LaterMessage): Buffer {
 export const STATE_SKIP_BYTES = 64 * 1024;
 export const CONTROL_LIMIT_BYTES = 512 * 1024;
 
-export class ClientLink {
-  playerId: number | null = null;
-  joining = false;
-  /** Wrong passwords sent on this connection (see Room.join). */
-  badPasswords = 0;
+export class ClientLink implements PlayerPort {
   closed = false;
   lastHeardMs: number;
   statesSkipped = 0;
@@ -59,8 +57,6 @@ export class ClientLink {
   rttMs: number | null = null;
   pingSentMs = 0;
   bytesOut = 0;
-  /** Set when this link must ship a full snapshot next (after a skip, on join). */
-  needsFullState = true;
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
   private laterChars = 0;
@@ -71,6 +67,10 @@ export class ClientLink {
     private readonly ws: WebSocket,
     nowMs: number,
     private readonly logger?: Logger,
+    /** How state frames reach the socket: written at once, or with the rest of the tick's. */
+    private readonly writer: StateWriter = directStateWriter,
+    /** Who this connection carries, for log lines (the room knows; the link does not). */
+    private readonly playerOf: () => number | null = () => null,
   ) {
     this.lastHeardMs = nowMs;
   }
@@ -85,10 +85,10 @@ export class ClientLink {
    * Order is kept: any immediate send flushes the queue first. A function is called when the
    * message leaves (a pong that says how long it waited).
    */
-  sendLater(text: string | Buffer | (() => string)): void {
+  sendLater(text: string | PortLaterMessage): void {
     if (this.closed) return;
     // Encoded to UTF-8 by the caller once for all recipients, or here.
-    const entry = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    const entry = typeof text === 'string' ? Buffer.from(text, 'utf8') : typeof text === 'function' || Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
     this.later.push(entry);
     this.laterChars += typeof entry === 'function' ? 128 : entry.length;
     if (this.later.length >= 64 || this.laterChars >= 16 * 1024) this.flushLater();
@@ -106,7 +106,7 @@ export class ClientLink {
       this.bytesOut += text.length;
       this.ws.send(text, { binary: false });
       if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
-        this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerId, code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
+        this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerOf(), code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
         this.close(CloseCode.SlowReader, 'slow reader: send buffer over limit');
       }
     }
@@ -120,7 +120,7 @@ export class ClientLink {
     this.bytesOut += text.length;
     this.ws.send(text);
     if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
-      this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerId, code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
+      this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerOf(), code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
       this.close(CloseCode.SlowReader, 'slow reader: send buffer over limit');
     }
   }
@@ -130,13 +130,12 @@ export class ClientLink {
    * own copy (the shared frame is not touched). Returns false when the frame was skipped for
    * backpressure.
    */
-  sendState(frame: Uint8Array, ackSeq: number, writer: StateWriter = directStateWriter): boolean {
+  sendState(frame: Uint8Array, ackSeq: number): boolean {
     if (this.closed) return false;
     const buffered = this.ws.bufferedAmount;
     if (buffered > STATE_SKIP_BYTES) {
       this.flushLater();
       this.statesSkipped++;
-      this.needsFullState = true;
       return false;
     }
     const socket = this.socket;
@@ -173,7 +172,7 @@ export class ClientLink {
     out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
     this.bytesOut += frame.length;
     // Written now, or with the rest of the tick's frames (state-writer.ts).
-    writer.write(socket, out);
+    this.writer.write(socket, out);
     return true;
   }
 
@@ -192,6 +191,11 @@ export class ClientLink {
     this.ws.close(code, closeReason(reason));
     // A peer that never answers the close handshake (black hole) must not keep the socket.
     setTimeout(() => this.ws.terminate(), 2000).unref();
+  }
+
+  /** The socket is closed (whoever started it): nothing more is sent. */
+  ended(): void {
+    this.closed = true;
   }
 
   /** Drops the TCP connection without a close handshake (the link is already dead). */

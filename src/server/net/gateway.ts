@@ -24,6 +24,7 @@ import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
 import type { Logger } from '../logger.js';
 import { ClientLink } from './client-link.js';
+import { directStateWriter, type StateWriter } from './state-writer.js';
 
 export interface GatewayOptions {
   readonly helloTimeoutMs: number;
@@ -34,6 +35,8 @@ export interface GatewayOptions {
   readonly allowedOrigins: readonly string[];
   /** Messages per second one connection may send before it counts as a flood. */
   readonly maxMessagesPerSecond: number;
+  /** How the links write state frames (default: socket.write each); flushed after each tick. */
+  readonly stateWriter?: StateWriter;
 }
 
 /** RFC 6455's "message too big", the code ws uses for its own hard cut too. */
@@ -111,7 +114,7 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
-    const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger);
+    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger, this.opts.stateWriter ?? directStateWriter, () => this.room.playerIdOf(link));
     this.links.add(link);
     this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
     let windowStart = this.clock.now();
@@ -155,6 +158,7 @@ export class Gateway {
       clearTimeout(helloTimer);
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
+      link.ended();
       this.logger.log('debug', 'close', { conn: link.connId, code, reason: reason.toString().slice(0, 80) });
       // An event listener that throws would be an uncaught exception: contain it here.
       try {
@@ -165,7 +169,7 @@ export class Gateway {
     });
 
     const helloTimer = setTimeout(() => {
-      if (link.playerId === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
+      if (this.room.playerIdOf(link) === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
     }, this.opts.helloTimeoutMs);
     helloTimer.unref();
 
@@ -173,7 +177,7 @@ export class Gateway {
       return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${SUBPROTOCOL}, client offered ${ws.protocol || 'none'}`);
     }
     const offer = parseResumeOffer(protocolsOf(req));
-    if (offer) this.guard(link, () => this.room.tryResume(link, offer));
+    if (offer) this.room.tryResume(link, offer).catch((err: unknown) => this.internalError(link, err));
   }
 
   /** The validation boundary: every inbound text frame passes here (binary ones: handleBinary). */
@@ -203,17 +207,7 @@ export class Gateway {
   private dispatch(link: ClientLink, msg: ClientMessage): void {
     switch (msg.t) {
       case 'hello':
-        if (link.playerId !== null || link.joining) {
-          link.send({ t: 'error', code: 'already_joined', message: 'This connection has already joined.' });
-          return;
-        }
-        link.joining = true;
-        this.room
-          .join(link, msg)
-          .catch((err: unknown) => this.internalError(link, err))
-          .finally(() => {
-            link.joining = false;
-          });
+        this.room.join(link, msg).catch((err: unknown) => this.internalError(link, err));
         return;
       case 'input':
         return this.room.inputRuns(link, msg.seq, [msg.dirs, 1]);
@@ -232,7 +226,7 @@ export class Gateway {
         const pong = (heldMs: number) => ({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick, held: heldMs }) as const;
         // A joined link gets a state frame every tick: the pong rides in its write, saying how
         // long it waited. Before joining there is no state frame to ride with.
-        if (link.playerId === null) link.send(pong(0));
+        if (this.room.playerIdOf(link) === null) link.send(pong(0));
         else link.sendLater(() => encodeMessage(pong(Math.round(this.clock.now() - answeredMs))));
         return;
       }
@@ -254,14 +248,14 @@ export class Gateway {
   }
 
   private internalError(link: ClientLink, err: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: link.connId, player: link.playerId, err: err instanceof Error ? err.stack : String(err) });
+    this.logger.log('error', 'handler_failed', { conn: link.connId, player: this.room.playerIdOf(link), err: err instanceof Error ? err.stack : String(err) });
     link.close(CloseCode.InternalError, 'internal error');
   }
 
   private violation(link: ClientLink, code: number, reason: string): void {
     this.rejected++;
     this.metrics?.rejected(closeCodeName(code));
-    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress });
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: this.room.playerIdOf(link), code, reason, addr: link.remoteAddress });
     link.close(code, reason);
   }
 
@@ -269,7 +263,7 @@ export class Gateway {
     const now = this.clock.now();
     for (const link of this.links) {
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
-        this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
+        this.logger.log('info', 'link_dead', { conn: link.connId, player: this.room.playerIdOf(link), silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
       } else if (now - link.lastHeardMs >= this.opts.heartbeatMs) {
         if (link.pingSentMs === 0) link.pingSentMs = now;

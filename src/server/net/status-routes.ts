@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Room } from '../game/room.js';
+import { ClientLink } from './client-link.js';
 import type { ServerMetrics } from '../metrics.js';
 
 const PAGE = fileURLToPath(new URL('./status-page.html', import.meta.url));
@@ -47,9 +48,9 @@ export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number)
     id: p.id,
     name: p.name,
     character: p.character,
-    state: p.link ? 'live' : 'reconnecting',
-    rttMs: p.link?.rttMs ?? null,
-    address: p.link?.remoteAddress ?? null,
+    state: p.port ? 'live' : 'reconnecting',
+    rttMs: p.port instanceof ClientLink ? p.port.rttMs : null,
+    address: p.port?.remoteAddress ?? null,
   }));
   return {
     now: Date.now(),
