@@ -6,6 +6,8 @@
  * online, sessions in grace, bytes out) are read when scraped.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../shared/clock.js';
+import { repeat, type Repeating } from '../shared/repeat.js';
 import type { Room } from './game/room.js';
 import type { Gateway } from './net/gateway.js';
 
@@ -45,12 +47,13 @@ export class ServerMetrics {
   private dropsThisSecond = 0;
   private resumesThisSecond = 0;
   private lastBytesOut = 0;
-  private sampler: ReturnType<typeof setInterval> | null = null;
+  private sampler: Repeating | null = null;
   private lastSkipped = 0;
 
   constructor(
     private readonly room: Room,
     private readonly gateway: Gateway,
+    private readonly clock: Clock,
   ) {
     const registers = [this.registry];
     new Gauge({ name: 'tether_players_online', help: 'Players in the world (live or in their grace period)', registers, collect() { this.set(room.playerCount); } });
@@ -92,12 +95,12 @@ export class ServerMetrics {
   }
 
   start(): void {
-    this.sampler = setInterval(() => this.sample(), 1000);
-    this.sampler.unref();
+    this.sampler = repeat(this.clock, 1000, () => this.sample());
   }
 
   stop(): void {
-    if (this.sampler) clearInterval(this.sampler);
+    this.sampler?.stop();
+    this.sampler = null;
   }
 
   // ---- hooks ----------------------------------------------------------------------------------
@@ -106,7 +109,7 @@ export class ServerMetrics {
     this.tickHist.observe(ms / 1000);
     const i = this.tickN++ % TICK_RING;
     this.tickMs[i] = ms;
-    this.tickAt[i] = Date.now();
+    this.tickAt[i] = this.clock.now();
   }
 
   rtt(ms: number): void {
@@ -146,7 +149,7 @@ export class ServerMetrics {
 
   /** Tick durations (ms) of the last `windowMs`. */
   tickQuantiles(windowMs: number): { count: number; p50: number | null; p99: number | null; max: number | null } {
-    const since = Date.now() - windowMs;
+    const since = this.clock.now() - windowMs;
     const xs: number[] = [];
     const n = Math.min(this.tickN, TICK_RING);
     for (let i = 0; i < n; i++) if (this.tickAt[i]! >= since) xs.push(this.tickMs[i]!);
@@ -165,7 +168,7 @@ export class ServerMetrics {
     const ticks = this.tickQuantiles(1000);
     const bytes = this.bytesOut();
     this.history.push({
-      t: Date.now(),
+      t: this.clock.wallMs(),
       players: this.room.playerCount,
       inGrace: this.room.inGraceCount,
       rttP50: quantile(rtts, 0.5),

@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../shared/clock.js';
+import { repeat } from '../shared/repeat.js';
 import { systemClock } from '../shared/system-clock.js';
 import { tickMs } from '../shared/world-rules.js';
 import type { ServerConfig } from './config.js';
@@ -40,7 +41,7 @@ export interface StartOptions {
 export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit, clock });
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
@@ -65,11 +66,11 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     clock,
     logger,
   );
-  const metrics = new ServerMetrics(room, gateway);
+  const metrics = new ServerMetrics(room, gateway, clock);
   room.metrics = metrics;
   gateway.metrics = metrics;
   const http: Server = createServer((req, res) => {
-    if (handleStatusRoute(req, res, room, metrics)) return;
+    if (handleStatusRoute(req, res, room, metrics, clock)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
@@ -88,7 +89,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const port = (http.address() as AddressInfo).port;
   const tickLoop = new TickLoop(tickMs(config.rules), clock, () => {
     try {
-      const t0 = performance.now();
+      const t0 = clock.now();
       try {
         room.tick();
       } finally {
@@ -96,7 +97,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
         // they could land after control messages sent in between.
         stateWriter.flush();
       }
-      metrics.tick(performance.now() - t0);
+      metrics.tick(clock.now() - t0);
     } catch (err) {
       logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
     }
@@ -104,8 +105,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   tickLoop.start();
   metrics.start();
   gateway.start();
-  const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
-  flush.unref();
+  const flush = repeat(clock, config.positionFlushMs, () => room.flushPositions());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs });
 
@@ -122,15 +122,15 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       stopped = true;
       tickLoop.stop();
       metrics.stop();
-      clearInterval(flush);
+      flush.stop();
       room.shutdown(retryAfterMs);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         // Give close frames a moment to leave, then cut whatever is still open.
-        setTimeout(() => {
+        clock.setTimeout(() => {
           gateway.close();
           http.closeAllConnections();
-        }, 200).unref();
+        }, 200);
       });
       await storage.close();
       await stateWriter.close();

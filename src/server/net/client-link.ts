@@ -10,6 +10,7 @@
  * so one slow reader cannot grow the server's memory.
  */
 import type { WebSocket } from 'ws';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
@@ -47,6 +48,8 @@ function bytesOf(entry: LaterMessage): Buffer {
 }
 
 export const STATE_SKIP_BYTES = 64 * 1024;
+/** How long a closed link waits for the peer's close frame before dropping the TCP connection. */
+const CLOSE_HANDSHAKE_MS = 2000;
 export const CONTROL_LIMIT_BYTES = 512 * 1024;
 
 export class ClientLink implements PlayerPort {
@@ -59,20 +62,21 @@ export class ClientLink implements PlayerPort {
   bytesOut = 0;
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
+  private closeTimer: TimerHandle | null = null;
   private laterChars = 0;
 
   constructor(
     readonly connId: number,
     readonly remoteAddress: string,
     private readonly ws: WebSocket,
-    nowMs: number,
+    private readonly clock: Clock,
     private readonly logger?: Logger,
     /** How state frames reach the socket: written at once, or with the rest of the tick's. */
     private readonly writer: StateWriter = directStateWriter,
     /** Who this connection carries, for log lines (the room knows; the link does not). */
     private readonly playerOf: () => number | null = () => null,
   ) {
-    this.lastHeardMs = nowMs;
+    this.lastHeardMs = clock.now();
   }
 
   get bufferedAmount(): number {
@@ -190,17 +194,27 @@ export class ClientLink implements PlayerPort {
     this.closed = true;
     this.ws.close(code, closeReason(reason));
     // A peer that never answers the close handshake (black hole) must not keep the socket.
-    setTimeout(() => this.ws.terminate(), 2000).unref();
+    this.closeTimer = this.clock.setTimeout(() => {
+      this.closeTimer = null;
+      this.ws.terminate();
+    }, CLOSE_HANDSHAKE_MS);
   }
 
   /** The socket is closed (whoever started it): nothing more is sent. */
   ended(): void {
     this.closed = true;
+    this.stopCloseTimer();
+  }
+
+  private stopCloseTimer(): void {
+    if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
+    this.closeTimer = null;
   }
 
   /** Drops the TCP connection without a close handshake (the link is already dead). */
   terminate(): void {
     this.closed = true;
+    this.stopCloseTimer();
     this.ws.terminate();
   }
 }

@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
+import { repeat, type Repeating } from '../../shared/repeat.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { SUBPROTOCOL, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
 import { decodeInputFrame } from '../../shared/input-codec.js';
@@ -48,7 +49,7 @@ export class Gateway {
   readonly links = new Set<ClientLink>();
   private readonly perAddress = new Map<string, number>();
   private nextConnId = 1;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: Repeating | null = null;
   rejected = 0;
   /** Metrics hooks (set by tether-server). */
   metrics: { rtt(ms: number): void; rejected(reason: string): void; linkClosed(bytesOut: number): void } | null = null;
@@ -76,8 +77,7 @@ export class Gateway {
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => this.checkLiveness(), this.opts.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeat = repeat(this.clock, this.opts.heartbeatMs, () => this.checkLiveness());
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -114,7 +114,7 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
-    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger, this.opts.stateWriter ?? directStateWriter, () => this.room.playerIdOf(link));
+    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock, this.logger, this.opts.stateWriter ?? directStateWriter, () => this.room.playerIdOf(link));
     this.links.add(link);
     this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
     let windowStart = this.clock.now();
@@ -155,7 +155,7 @@ export class Gateway {
       const left = (this.perAddress.get(addr) ?? 1) - 1;
       if (left <= 0) this.perAddress.delete(addr);
       else this.perAddress.set(addr, left);
-      clearTimeout(helloTimer);
+      this.clock.clearTimeout(helloTimer);
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
       link.ended();
@@ -168,10 +168,9 @@ export class Gateway {
       }
     });
 
-    const helloTimer = setTimeout(() => {
+    const helloTimer = this.clock.setTimeout(() => {
       if (this.room.playerIdOf(link) === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
     }, this.opts.helloTimeoutMs);
-    helloTimer.unref();
 
     if (ws.protocol !== SUBPROTOCOL) {
       return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${SUBPROTOCOL}, client offered ${ws.protocol || 'none'}`);
@@ -282,7 +281,8 @@ export class Gateway {
   }
 
   close(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     for (const link of this.links) link.terminate();
     this.wss.close();
   }

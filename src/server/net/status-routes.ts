@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../../shared/clock.js';
 import type { Room } from '../game/room.js';
 import { ClientLink } from './client-link.js';
 import type { ServerMetrics } from '../metrics.js';
@@ -13,7 +14,7 @@ import type { ServerMetrics } from '../metrics.js';
 const PAGE = fileURLToPath(new URL('./status-page.html', import.meta.url));
 let pageCache: string | null = null;
 
-export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Room, metrics: ServerMetrics): boolean {
+export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Room, metrics: ServerMetrics, clock: Clock): boolean {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://x');
@@ -30,7 +31,7 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
       return true;
     case '/status.json': {
       const windowS = Math.min(240, Math.max(1, Number(url.searchParams.get('window')) || 10));
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(statusJson(room, metrics, windowS * 1000)));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(statusJson(room, metrics, windowS * 1000, clock)));
       return true;
     }
     case '/status':
@@ -43,7 +44,7 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
   }
 }
 
-export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number): unknown {
+export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number, clock: Clock): unknown {
   const players = room.roster().map((p) => ({
     id: p.id,
     name: p.name,
@@ -53,7 +54,7 @@ export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number)
     address: p.port?.remoteAddress ?? null,
   }));
   return {
-    now: Date.now(),
+    now: clock.wallMs(),
     tick: room.world.tick,
     tickRateHz: room.world.rules.tickRateHz,
     playersOnline: room.playerCount,
