@@ -7,7 +7,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { CloseCode } from '../../shared/close-codes.js';
 import { checkName, nameKey } from '../../shared/names.js';
-import { PROTOCOL_VERSION, type Hello } from '../../shared/protocol.js';
+import { ACCEPTED_VERSIONS, type Hello } from '../../shared/protocol.js';
 import type { Logger } from '../logger.js';
 import { hashSecret, newSecret, secretMatches } from '../sessions/secrets.js';
 import { NameTakenError, type ProfileRecord, type ProfileStore } from '../store/store.js';
@@ -41,8 +41,8 @@ export class Admission {
 
   /** The profile to seat, or null when refused (the caller was told why) or the caller left. */
   async check(port: PlayerPort, visit: Visit, hello: Hello): Promise<Admitted | null> {
-    if (hello.v !== PROTOCOL_VERSION) {
-      port.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${PROTOCOL_VERSION}, client sent ${hello.v}`);
+    if (!ACCEPTED_VERSIONS.includes(hello.v)) {
+      port.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${ACCEPTED_VERSIONS.join(' and ')}, client sent ${hello.v}`);
       return null;
     }
     if (this.password && !passwordMatches(hello.password ?? '', this.password)) {
