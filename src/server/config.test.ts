@@ -14,11 +14,11 @@ test('environment variables, and flags over them', () => {
   assert.ok(fromEnv !== 'help');
   assert.deepEqual([fromEnv.port, fromEnv.host, fromEnv.rules.tickRateHz, fromEnv.graceMs, fromEnv.password], [6000, '0.0.0.0', 30, 5000, 'pw']);
   assert.deepEqual(fromEnv.allowedOrigins, ['https://a.example', 'https://b.example']);
-  const flags = loadConfig(['--port', '0', '--world', '640x480', '--speed', '90', '--limit-loopback', '--log-level', 'silent', '--parallel-send-min', '0'], env);
+  const flags = loadConfig(['--port', '0', '--world', '640x480', '--speed', '90', '--log-level', 'silent', '--parallel-send-min', '0'], env);
   assert.ok(flags !== 'help');
   assert.equal(flags.port, 0, 'the flag wins over PORT');
   assert.deepEqual(flags.rules, { widthUnits: 640, heightUnits: 480, speedUnitsPerS: 90, tickRateHz: 30 });
-  assert.deepEqual([flags.limitLoopback, flags.logLevel, flags.parallelSendMin], [true, 'silent', 0]);
+  assert.deepEqual([flags.logLevel, flags.parallelSendMin], ['silent', 0]);
 });
 
 test('bad values are refused with a message that names the setting and the range', () => {

@@ -21,7 +21,10 @@ export class RecordingPort implements PlayerPort {
   skipStates = false;
   readonly log: Recorded[] = [];
 
-  constructor(readonly remoteAddress = '192.0.2.1') {}
+  constructor(
+    readonly remoteAddress = '192.0.2.1',
+    readonly addressKey = remoteAddress,
+  ) {}
 
   send(message: ServerMessage): void {
     if (this.closed) return;

@@ -5,6 +5,7 @@
  * to the caller here; the room seats whoever comes through.
  */
 import { timingSafeEqual } from 'node:crypto';
+import type { Clock } from '../../shared/clock.js';
 import { CloseCode } from '../../shared/close-codes.js';
 import { checkName, nameKey } from '../../shared/names.js';
 import { ACCEPTED_VERSIONS, type Hello } from '../../shared/protocol.js';
@@ -12,6 +13,7 @@ import type { Logger } from '../logger.js';
 import { hashSecret, newSecret, secretMatches } from '../sessions/secrets.js';
 import { NameTakenError, type ProfileRecord, type ProfileStore } from '../store/store.js';
 import type { Visit } from './member.js';
+import type { PasswordAttempts } from './password-attempts.js';
 import type { PlayerPort } from './player-port.js';
 
 /** Wrong passwords one connection may send before it is closed with 4013. */
@@ -34,8 +36,10 @@ function passwordMatches(given: string, expected: string): boolean {
 export class Admission {
   constructor(
     private readonly password: string,
+    private readonly attempts: PasswordAttempts,
     private readonly profiles: ProfileStore,
     private readonly spawnPoint: () => { x: number; y: number },
+    private readonly clock: Clock,
     private readonly logger: Logger,
   ) {}
 
@@ -45,15 +49,7 @@ export class Admission {
       port.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${ACCEPTED_VERSIONS.join(' and ')}, client sent ${hello.v}`);
       return null;
     }
-    if (this.password && !passwordMatches(hello.password ?? '', this.password)) {
-      // A few tries per connection (typos), then the connection is closed: guessing costs a
-      // new connection each time, and connections per address are limited.
-      visit.badPasswords++;
-      this.logger.log('warn', 'join_refused', { conn: port.connId, reason: 'bad_password', tries: visit.badPasswords, addr: port.remoteAddress });
-      port.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
-      if (visit.badPasswords >= MAX_PASSWORD_TRIES) port.close(CloseCode.Unauthorized, 'wrong password, too many tries');
-      return null;
-    }
+    if (this.password && this.refusedPassword(port, visit, hello.password ?? '')) return null;
     const checked = checkName(hello.name);
     if (!checked.ok) {
       port.send({ t: 'error', code: 'name_invalid', message: checked.reason });
@@ -85,5 +81,29 @@ export class Admission {
       await this.profiles.updateAppearance(profile.id, name, hello.character);
     }
     return { profile, name, character: hello.character, accountToken };
+  }
+
+  /**
+   * The password check: per address with backoff (password-attempts.ts), and a few tries per
+   * connection (typos) before it is closed. True when the join was refused.
+   */
+  private refusedPassword(port: PlayerPort, visit: Visit, given: string): boolean {
+    const now = this.clock.now();
+    const waitMs = this.attempts.lockedFor(port.addressKey, now);
+    if (waitMs > 0) {
+      const s = Math.ceil(waitMs / 1000);
+      port.send({ t: 'error', code: 'bad_password', message: `Too many wrong passwords from your address: try again in ${s} s.` });
+      port.close(CloseCode.Unauthorized, `too many wrong passwords, try again in ${s} s`);
+      return true;
+    }
+    if (passwordMatches(given, this.password)) {
+      this.attempts.passed();
+      return false;
+    }
+    visit.badPasswords++;
+    this.attempts.failed(port.addressKey, now);
+    port.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
+    if (visit.badPasswords >= MAX_PASSWORD_TRIES) port.close(CloseCode.Unauthorized, 'wrong password, too many tries');
+    return true;
   }
 }

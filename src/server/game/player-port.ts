@@ -12,6 +12,8 @@ export interface PlayerPort {
   /** For logs and metrics only. */
   readonly connId: number;
   readonly remoteAddress: string;
+  /** The unit per-address limits count (an IPv4 address or an IPv6 /64; net/client-address.ts). */
+  readonly addressKey: string;
   /** True once either side closed the connection: whatever is sent now goes nowhere. */
   readonly closed: boolean;
   /** Sends at once, after anything queued with sendLater (order is kept). Never skipped. */

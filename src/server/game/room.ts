@@ -32,6 +32,7 @@ import { LocalSessionRegistry } from '../sessions/local-session-registry.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { Storage } from '../store/store.js';
 import { Admission, type Admitted } from './admission.js';
+import { PasswordAttempts } from './password-attempts.js';
 import { LocalFanOut, type FanOut } from './fan-out.js';
 import type { Member, Visit } from './member.js';
 import type { PlayerPort } from './player-port.js';
@@ -77,6 +78,8 @@ export class Room {
   private readonly chat: RoomChat;
   private readonly presence: Presence;
   private readonly positions: PositionKeeper;
+  /** Wrong passwords per client address, with backoff (password-attempts.ts). */
+  readonly passwordAttempts: PasswordAttempts;
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: RoomMetrics | null = null;
@@ -96,7 +99,8 @@ export class Room {
     this.sessions = seams.sessions ?? new LocalSessionRegistry(clock);
     this.chatLog = seams.chatLog ?? new LocalChatLog(storage.chat, opts.chatMemoryLimit, logger);
     this.fanOut = seams.fanOut ?? new LocalFanOut();
-    this.admission = new Admission(opts.password, storage.profiles, () => this.world.spawnPoint(random), logger);
+    this.passwordAttempts = new PasswordAttempts(logger, clock);
+    this.admission = new Admission(opts.password, this.passwordAttempts, storage.profiles, () => this.world.spawnPoint(random), clock, logger);
     this.chat = new RoomChat(this.chatLog, this.fanOut, clock, logger);
     this.presence = new Presence(this.fanOut);
     this.positions = new PositionKeeper(this.world, storage.profiles, logger);
@@ -351,6 +355,7 @@ export class Room {
 
   /** Shutdown: everyone is told to come back after `retryAfterMs`; positions are saved. */
   shutdown(retryAfterMs: number): void {
+    this.passwordAttempts.close();
     this.shuttingDown = true;
     this.sessions.shutdown();
     for (const m of this.members.values()) {

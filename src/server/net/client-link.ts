@@ -18,6 +18,7 @@ import { frameHeaderLength, Opcode, writeFrameHeader } from '../../shared/ws-fra
 import type { LaterMessage as PortLaterMessage, PlayerPort } from '../game/player-port.js';
 import type { Logger } from '../logger.js';
 import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
+import { ReadProbe } from './read-probe.js';
 
 /** A control message queued for the next state frame: encoded, or encoded when it leaves. */
 type LaterMessage = Buffer | (() => string);
@@ -39,6 +40,10 @@ export class ClientLink implements PlayerPort {
   rttMs: number | null = null;
   pingSentMs = 0;
   bytesOut = 0;
+  /** Proof that the client reads (read-probe.ts); the gateway sends the probes and judges. */
+  readonly reads = new ReadProbe();
+  /** A read probe's ping payload waiting to ride with the next state frame (see probe). */
+  private probeToSend: Buffer | null = null;
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
   private closeTimer: TimerHandle | null = null;
@@ -58,8 +63,10 @@ export class ClientLink implements PlayerPort {
     private readonly logger?: Logger,
     /** How state frames reach the socket: written at once, or with the rest of the tick's. */
     private readonly writer: StateWriter = directStateWriter,
-    /** Who this connection carries, for log lines (the room knows; the link does not). */
+    /** Who this connection carries (the room knows; the link does not): log lines, probes. */
     private readonly playerOf: () => number | null = () => null,
+    /** The unit per-address limits count (client-address.ts). */
+    readonly addressKey: string = remoteAddress,
   ) {
     this.lastHeardMs = clock.now();
     this.mayFrameItself = ws.extensions === '';
@@ -125,6 +132,7 @@ export class ClientLink implements PlayerPort {
     const buffered = this.ws.bufferedAmount;
     if (buffered > STATE_SKIP_BYTES) {
       this.flushLater();
+      this.flushProbe();
       this.statesSkipped++;
       return false;
     }
@@ -133,6 +141,7 @@ export class ClientLink implements PlayerPort {
     // careful way, message by message, behind it.
     if (!socket || !this.mayFrameItself || this.ws.readyState !== 1 || buffered > 0) {
       this.flushLater();
+      this.flushProbe();
       this.bytesOut += frame.length;
       this.ws.send(withAck(frame, ackSeq));
       return true;
@@ -147,7 +156,9 @@ export class ClientLink implements PlayerPort {
     // This reads ws internals (`_socket`, the sender's count in bufferedAmount), which is why
     // package.json pins ws to one exact version (docs/architecture.md).
     const texts = this.later.length > 0 ? this.later.map(bytesOf) : null;
-    let size = frameHeaderLength(frame.length, false) + frame.length;
+    const probe = this.probeToSend;
+    this.probeToSend = null;
+    let size = frameHeaderLength(frame.length, false) + frame.length + (probe ? frameHeaderLength(probe.length, false) + probe.length : 0);
     if (texts) {
       this.later = [];
       this.laterChars = 0;
@@ -166,6 +177,11 @@ export class ClientLink implements PlayerPort {
     o = writeFrameHeader(out, o, Opcode.Binary, frame.length);
     out.set(frame, o);
     out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
+    if (probe) {
+      // After the state frame: its pong proves that frame was read too.
+      o = writeFrameHeader(out, o + frame.length, Opcode.Ping, probe.length);
+      probe.copy(out, o);
+    }
     this.bytesOut += frame.length;
     // Written now, or with the rest of the tick's frames (state-writer.ts).
     this.writer.write(socket, out);
@@ -179,6 +195,22 @@ export class ClientLink implements PlayerPort {
 
   ping(): void {
     if (!this.closed) this.ws.ping();
+  }
+
+  /**
+   * Sends a read probe (read-probe.ts): a joined link gets state every tick, so the ping rides
+   * in that write; before joining it goes alone.
+   */
+  probe(payload: Buffer): void {
+    if (this.closed) return;
+    if (this.playerOf() === null) this.ws.ping(payload);
+    else this.probeToSend = payload;
+  }
+
+  private flushProbe(): void {
+    if (!this.probeToSend) return;
+    this.ws.ping(this.probeToSend);
+    this.probeToSend = null;
   }
 
   close(code: number, reason: string): void {
