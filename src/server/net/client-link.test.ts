@@ -51,11 +51,13 @@ async function linkPair(t: TestContext, perMessageDeflate: boolean) {
 }
 
 /** Records whether the fast path used it (it is the only caller of writer.write). */
-function recordingWriter(): StateWriter & { writes: number } {
+function recordingWriter(): StateWriter & { writes: number; written: Buffer[] } {
   return {
     writes: 0,
+    written: [],
     write(socket, bytes) {
       this.writes++;
+      this.written.push(Buffer.from(bytes));
       directStateWriter.write(socket, bytes);
     },
     flush() {},
@@ -76,6 +78,9 @@ test('control: with nothing queued the fast path frames the waiting messages and
   link.sendLater(encodeMessage(smallLine));
   assert.equal(link.sendState(state, 5, writer), true);
   assert.equal(writer.writes, 1, 'the fast path was taken');
+  // One socket write holding both frames, exactly as RFC 6455 frames them (unmasked, final).
+  const text = Buffer.from(encodeMessage(smallLine));
+  assert.equal(writer.written[0]!.toString('hex'), Buffer.concat([Buffer.from([0x81, text.length]), text, Buffer.from([0x82, state.length]), withAck(state, 5)]).toString('hex'));
   assert.deepEqual(await receive(2), [textOf(smallLine), stateAt(5)]);
 });
 
