@@ -17,6 +17,7 @@ import { ServerMetrics } from './metrics.js';
 import { handleStatusRoute } from './net/status-routes.js';
 import { serveStatic } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
+import { openPostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
 
@@ -40,7 +41,7 @@ export interface StartOptions {
 export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  const storage = options.storage ?? (await openConfiguredStorage(config, logger));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
@@ -100,7 +101,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
   flush.unref();
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs });
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs });
 
   let stopped = false;
   return {
@@ -130,4 +131,14 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       logger.log('info', 'stopped', {});
     },
   };
+}
+
+/** SQLite unless --postgres names a database (cluster nodes share one). */
+async function openConfiguredStorage(config: ServerConfig, logger: Logger): Promise<Storage> {
+  if (!config.postgresUrl) return openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  return openPostgresStorage({
+    url: config.postgresUrl,
+    chatHistoryLimit: config.chatHistoryLimit,
+    onIdleError: (err) => logger.log('warn', 'postgres_idle_error', { err: err.message }),
+  });
 }

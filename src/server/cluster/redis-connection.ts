@@ -1,0 +1,18 @@
+/**
+ * One node-redis connection, typed once for the whole cluster layer. Control traffic only: the
+ * 20 Hz state path never touches Redis. `reconnect: false` is for tests and tools that must fail
+ * at once when Redis is missing; a node keeps retrying with a capped backoff instead.
+ */
+import { createClient } from 'redis';
+
+export function newRedisClient(url: string, reconnect = true) {
+  return createClient({
+    url,
+    socket: {
+      connectTimeout: 3000,
+      reconnectStrategy: reconnect ? (retries: number) => Math.min(50 * 2 ** retries, 1000) : false,
+    },
+  });
+}
+
+export type RedisConnection = ReturnType<typeof newRedisClient>;
