@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { keyGone, startClusterFixture, type ClusterFixture, type TestNode } from '../../../tests/support/cluster-fixture.js';
+import { ChatHistory } from './chat-history.js';
+import { ChatLog } from './chat-log.js';
 import { FencedWriteError } from './fence.js';
 import { SessionStore } from './session-store.js';
 import { WorldCheckpoints } from './world-checkpoints.js';
@@ -53,5 +55,14 @@ describe('fenced writes after a stall past the lease', () => {
     await assert.rejects(late.resume(old, token, randomBytes(32).toString('hex')), FencedWriteError);
     await assert.rejects(late.end(old, token), FencedWriteError);
     assert.equal((await sessions.resume(current, token, randomBytes(32).toString('hex'))).kind, 'resumed');
+  });
+
+  test('chat: the late line is refused by the Redis log and by the durable history', async () => {
+    const chatOf = (n: TestNode) => new ChatLog({ redis: n.redis, scripts: n.scripts, keys: fx.keys, keepLines: 100, keepClientIds: 100 });
+    const line = { from: 3, clientId: 'x1', name: 'Ann', text: 'still here?', atMs: 1 };
+    await assert.rejects(chatOf(stalled).append(old, line), FencedWriteError);
+    await assert.rejects(new ChatHistory(stalled.pool).append(old, [{ ...line, seq: 1 }]), FencedWriteError);
+    assert.deepEqual(await chatOf(fresh).append(current, line), { seq: 1, fresh: true }, 'the refused line took no seq');
+    assert.equal(await new ChatHistory(fresh.pool).append(current, [{ ...line, seq: 1 }]), 1);
   });
 });

@@ -1,0 +1,80 @@
+/**
+ * A world's chat as an ordered log in Redis, shared by whichever node owns the world: a stream
+ * whose entry ids are the chat seqs (`<seq>-0`), a counter that hands out the next seq, and the
+ * recent client line ids. chat-append-4.lua does the numbering, the dedupe and the append in one
+ * step, fenced by the world's lease, so the seq is gapless and a resend is posted once — also
+ * when it reaches a different node than the first attempt did. The durable copy is in
+ * PostgreSQL (chat-history.ts); restore() puts it back after Redis lost everything.
+ */
+import type { StoredChatLine } from '../store/store.js';
+import type { ClusterKeys } from './cluster-keys.js';
+import { FencedWriteError, type Fence } from './fence.js';
+import type { RedisConnection } from './redis-connection.js';
+import type { RedisScripts } from './redis-scripts.js';
+
+export interface NewChatLine {
+  readonly from: number;
+  readonly clientId: string;
+  readonly name: string;
+  readonly text: string;
+  readonly atMs: number;
+}
+
+export interface ChatLogOptions {
+  readonly redis: RedisConnection;
+  readonly scripts: RedisScripts;
+  readonly keys: ClusterKeys;
+  /** Lines kept on the stream for replay (about: trimmed in whole stream nodes). */
+  readonly keepLines: number;
+  /** Client line ids remembered per world for recognising resends. */
+  readonly keepClientIds: number;
+}
+
+export class ChatLog {
+  constructor(private readonly opts: ChatLogOptions) {}
+
+  /** Posts a line; `fresh` false means a resend of the line already posted as `seq`. Throws FencedWriteError. */
+  async append(fence: Fence, l: NewChatLine): Promise<{ seq: number; fresh: boolean }> {
+    const { scripts, keys, keepLines, keepClientIds } = this.opts;
+    const w = fence.world;
+    const [seq, fresh] = (await scripts.run(
+      'chat-append',
+      [keys.chatStream(w), keys.chatClientIds(w), keys.chatSeq(w), keys.lease(w)],
+      [fence.epoch, l.from, l.clientId, l.name, l.text, l.atMs, keepLines, keepClientIds],
+    )) as [number, number];
+    if (seq === -1) throw new FencedWriteError('chat line', fence);
+    return { seq, fresh: fresh === 1 };
+  }
+
+  /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */
+  async after(world: string, seq: number, limit: number): Promise<StoredChatLine[]> {
+    this.opts.scripts.commandsSent++;
+    const entries = await this.opts.redis.xRevRange(this.opts.keys.chatStream(world), '+', `(${seq}-0`, { COUNT: limit });
+    return (entries ?? []).reverse().map((e) => ({
+      seq: Number(e.id.slice(0, e.id.indexOf('-'))),
+      from: Number(e.message['from']),
+      clientId: String(e.message['cid']),
+      name: String(e.message['name']),
+      text: String(e.message['text']),
+      atMs: Number(e.message['at']),
+    }));
+  }
+
+  async lastSeq(world: string): Promise<number> {
+    this.opts.scripts.commandsSent++;
+    return Number((await this.opts.redis.get(this.opts.keys.chatSeq(world))) ?? 0);
+  }
+
+  /**
+   * After a claim: if Redis knows less of the world's chat than the durable history (it
+   * restarted empty), put the history's newest lines back. Returns how many. Throws FencedWriteError.
+   */
+  async restore(fence: Fence, durableLastSeq: number, newest: readonly StoredChatLine[]): Promise<number> {
+    const { scripts, keys, keepLines } = this.opts;
+    const w = fence.world;
+    const flat = newest.flatMap((l) => [l.seq, l.from, l.clientId, l.name, l.text, l.atMs]);
+    const r = (await scripts.run('chat-restore', [keys.chatStream(w), keys.chatClientIds(w), keys.chatSeq(w), keys.lease(w)], [fence.epoch, durableLastSeq, keepLines, ...flat])) as number;
+    if (r === -1) throw new FencedWriteError('chat restore', fence);
+    return r;
+  }
+}
