@@ -58,19 +58,15 @@ export class SessionStore {
   async resume(fence: Fence, presentedHashHex: string, nextHashHex: string): Promise<ResumeResult> {
     const { scripts, keys, ttlMs } = this.opts;
     const r = (await scripts.run('session-resume', [keys.session(presentedHashHex), keys.session(nextHashHex), keys.lease(fence.world)], [fence.world, fence.epoch, ttlMs])) as Array<string | number>;
-    switch (r[0]) {
-      case 1: {
-        const h: Record<string, string> = {};
-        for (let i = 1; i + 1 < r.length; i += 2) h[String(r[i])] = String(r[i + 1]);
-        return { kind: 'resumed', session: fromFields(h) };
-      }
-      case 0:
-        return { kind: 'unknown' };
-      case -2:
-        return { kind: 'moved', world: String(r[1]) };
-      default:
-        throw new FencedWriteError('session resume', fence);
+    const code = r[0];
+    if (code === 1) {
+      const h: Record<string, string> = {};
+      for (let i = 1; i + 1 < r.length; i += 2) h[String(r[i])] = String(r[i + 1]);
+      return { kind: 'resumed', session: fromFields(h) };
     }
+    if (code === 0) return { kind: 'unknown' };
+    if (code === -2) return { kind: 'moved', world: String(r[1]) };
+    throw new FencedWriteError('session resume', fence);
   }
 
   /** True when a session was ended, false when there was none. Throws FencedWriteError. */
