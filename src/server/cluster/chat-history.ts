@@ -1,8 +1,8 @@
 /**
  * The durable copy of every world's chat, in PostgreSQL, written by the world's owner after the
- * Redis log (chat-log.ts) numbered the lines. Fenced like checkpoints: a batch goes in only while
- * the presented epoch is the world's current one. A line already stored (the same world and seq)
- * is kept as it was, so writing a batch again is harmless.
+ * Redis log (world-chat-stream.ts) numbered the lines. Fenced like checkpoints: a batch goes in
+ * only while the presented epoch is the world's current one. A line already stored (the same
+ * world and seq) is kept as it was, so writing a batch again is harmless.
  */
 import type pg from 'pg';
 import type { StoredChatLine } from '../store/store.js';

@@ -11,7 +11,7 @@ export class ClusterKeys {
     return `${this.prefix}world:${world}:lease`;
   }
 
-  /** Stream of the world's chat lines, entry id `<seq>-0` (chat-log.ts). */
+  /** Stream of the world's chat lines, entry id `<seq>-0` (world-chat-stream.ts). */
   chatStream(world: string): string {
     return `${this.prefix}world:${world}:chat`;
   }

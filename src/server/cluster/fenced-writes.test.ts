@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { keyGone, startClusterFixture, type ClusterFixture, type TestNode } from '../../../tests/support/cluster-fixture.js';
 import { ChatHistory } from './chat-history.js';
-import { ChatLog } from './chat-log.js';
+import { WorldChatStream } from './world-chat-stream.js';
 import { FencedWriteError } from './fence.js';
 import { SessionStore } from './session-store.js';
 import { WorldCheckpoints } from './world-checkpoints.js';
@@ -49,7 +49,7 @@ describe('fenced writes after a stall past the lease', () => {
     const late = new SessionStore({ redis: stalled.redis, scripts: stalled.scripts, keys: fx.keys, ttlMs: 10_000 });
     const sessions = new SessionStore({ redis: fresh.redis, scripts: fresh.scripts, keys: fx.keys, ttlMs: 10_000 });
     const token = randomBytes(32).toString('hex');
-    const rec = { playerId: 3, world: 'isle', name: 'Ann', character: 1, chatAck: 0 };
+    const rec = { playerId: 3, world: 'isle', name: 'Ann', character: 1, chatAck: 0, awaySinceMs: 0 };
     await assert.rejects(late.put(old, token, rec), FencedWriteError);
     await sessions.put(current, token, rec);
     await assert.rejects(late.resume(old, token, randomBytes(32).toString('hex')), FencedWriteError);
@@ -58,11 +58,11 @@ describe('fenced writes after a stall past the lease', () => {
   });
 
   test('chat: the late line is refused by the Redis log and by the durable history', async () => {
-    const chatOf = (n: TestNode) => new ChatLog({ redis: n.redis, scripts: n.scripts, keys: fx.keys, keepLines: 100, keepClientIds: 100 });
+    const chatOf = (n: TestNode) => new WorldChatStream({ redis: n.redis, scripts: n.scripts, keys: fx.keys, keepLines: 100, keepClientIds: 100 });
     const line = { from: 3, clientId: 'x1', name: 'Ann', text: 'still here?', atMs: 1 };
     await assert.rejects(chatOf(stalled).append(old, line), FencedWriteError);
     await assert.rejects(new ChatHistory(stalled.pool).append(old, [{ ...line, seq: 1 }]), FencedWriteError);
-    assert.deepEqual(await chatOf(fresh).append(current, line), { seq: 1, fresh: true }, 'the refused line took no seq');
+    assert.deepEqual(await chatOf(fresh).append(current, line), { line: { seq: 1, ...line }, fresh: true }, 'the refused line took no seq');
     assert.equal(await new ChatHistory(fresh.pool).append(current, [{ ...line, seq: 1 }]), 1);
   });
 });

@@ -12,7 +12,7 @@ describe('session store', () => {
   let owner: TestNode;
   let lease: WorldLease;
   const store = (n: TestNode, ttlMs = 35_000) => new SessionStore({ redis: n.redis, scripts: n.scripts, keys: fx.keys, ttlMs });
-  const record = (playerId: number, world = 'plaza'): SessionRecord => ({ playerId, world, name: `P${playerId} 猫`, character: 2, chatAck: 17 });
+  const record = (playerId: number, world = 'plaza'): SessionRecord => ({ playerId, world, name: `P${playerId} 猫`, character: 2, chatAck: 17, awaySinceMs: 1_764_000_000_123 });
   before(async () => {
     fx = await startClusterFixture();
     owner = await fx.node('owner');

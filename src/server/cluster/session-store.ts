@@ -1,10 +1,12 @@
 /**
  * Sessions outside the node, in Redis, so a player resumes on whichever node runs its world —
  * also after the node it played on died. A session is a hash under the sha256 of its current
- * resume token (the token itself is never stored): player id, world, name, character and the
- * last chat seq the player acknowledged. A resume spends the token and moves the record to the
- * next token's hash in one script; the record's TTL is the grace period plus a margin, so an
- * abandoned session ends by itself. Every write is fenced by the epoch of the world's lease.
+ * resume token (the token itself is never stored): player id, world, name, character, the last
+ * chat seq the player acknowledged and since when the player is away. A resume spends the token
+ * and moves the record to the next token's hash in one script; the record's TTL is the grace
+ * period plus a margin, so an abandoned session ends by itself. Every write is fenced by the
+ * epoch of the world's lease. The game's SessionRegistry interface (issue 12) is to be filled on
+ * top of this by the world's owner, which knows each of its players' current token hash.
  */
 import type { ClusterKeys } from './cluster-keys.js';
 import { FencedWriteError, type Fence } from './fence.js';
@@ -18,6 +20,11 @@ export interface SessionRecord {
   readonly character: number;
   /** The last chat seq the player acknowledged: replay after a resume starts after it. */
   readonly chatAck: number;
+  /**
+   * Wall-clock ms since 1970 when the player's connection dropped (its grace period began), 0
+   * while connected: a resume on another node tells how long the player was away from it.
+   */
+  readonly awaySinceMs: number;
 }
 
 export type ResumeResult =
@@ -42,7 +49,7 @@ export class SessionStore {
   async put(fence: Fence, tokenHashHex: string, s: SessionRecord): Promise<void> {
     if (s.world !== fence.world) throw new Error(`session of world ${s.world} written under the fence of ${fence.world}`);
     const { scripts, keys, ttlMs } = this.opts;
-    const fields = ['player', s.playerId, 'world', s.world, 'name', s.name, 'character', s.character, 'chatAck', s.chatAck];
+    const fields = ['player', s.playerId, 'world', s.world, 'name', s.name, 'character', s.character, 'chatAck', s.chatAck, 'awaySince', s.awaySinceMs];
     const r = await scripts.run('session-put', [keys.session(tokenHashHex), keys.lease(fence.world)], [fence.epoch, ttlMs, ...fields]);
     if (r !== 1) throw new FencedWriteError('session write', fence);
   }
@@ -85,5 +92,6 @@ function fromFields(h: Record<string, string>): SessionRecord {
     name: h['name'] ?? '',
     character: Number(h['character']),
     chatAck: Number(h['chatAck']),
+    awaySinceMs: Number(h['awaySince'] ?? 0),
   };
 }

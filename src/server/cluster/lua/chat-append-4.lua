@@ -19,7 +19,8 @@
     ARGV[8] client line ids remembered
   Output:
     {seq, 1}  posted as seq
-    {seq, 0}  a resend: posted before as seq; nothing changed
+    {seq, 0, {field, value, ...}}  a resend: posted before as seq, with the line as it was
+                                    posted (just {seq, 0} once it left the stream); nothing changed
     {-1, 0}   fenced: ARGV[1] is not the world's current epoch; nothing changed
 ]]
 if redis.call('HGET', KEYS[4], 'epoch') ~= ARGV[1] then
@@ -28,6 +29,10 @@ end
 local member = ARGV[2] .. ':' .. ARGV[3]
 local seen = redis.call('ZSCORE', KEYS[2], member)
 if seen then
+  local first = redis.call('XRANGE', KEYS[1], seen .. '-0', seen .. '-0')
+  if first[1] then
+    return {tonumber(seen), 0, first[1][2]}
+  end
   return {tonumber(seen), 0}
 end
 local seq = redis.call('INCR', KEYS[3])

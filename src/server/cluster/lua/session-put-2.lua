@@ -7,7 +7,7 @@
     KEYS[2] the lease of the session's world (hash: node, token, epoch)
     ARGV[1] the caller's epoch for that world
     ARGV[2] time to live, ms (grace period plus a margin)
-    ARGV[3..] field, value, field, value, ... (player, world, name, character, chatAck)
+    ARGV[3..] field, value, field, value, ... (player, world, name, character, chatAck, awaySince)
   Output:
      1  written
     -1  fenced: ARGV[1] is not the world's current epoch; nothing changed

@@ -1,10 +1,11 @@
 /**
- * A world's chat as an ordered log in Redis, shared by whichever node owns the world: a stream
- * whose entry ids are the chat seqs (`<seq>-0`), a counter that hands out the next seq, and the
- * recent client line ids. chat-append-4.lua does the numbering, the dedupe and the append in one
- * step, fenced by the world's lease, so the seq is gapless and a resend is posted once — also
- * when it reaches a different node than the first attempt did. The durable copy is in
- * PostgreSQL (chat-history.ts); restore() puts it back after Redis lost everything.
+ * A world's chat as an ordered log in Redis, shared by whichever node owns the world (the cluster
+ * implementation of the game's ChatLog interface, issue 12, posts here): a stream whose entry ids
+ * are the chat seqs (`<seq>-0`), a counter that hands out the next seq, and the recent client
+ * line ids. chat-append-4.lua does the numbering, the dedupe and the append in one step, fenced
+ * by the world's lease, so the seq is gapless and a resend is posted once — also when it reaches
+ * a different node than the first attempt did. The durable copy is in PostgreSQL
+ * (chat-history.ts); restore() puts it back after Redis lost everything.
  */
 import type { StoredChatLine } from '../store/store.js';
 import type { ClusterKeys } from './cluster-keys.js';
@@ -20,7 +21,7 @@ export interface NewChatLine {
   readonly atMs: number;
 }
 
-export interface ChatLogOptions {
+export interface WorldChatStreamOptions {
   readonly redis: RedisConnection;
   readonly scripts: RedisScripts;
   readonly keys: ClusterKeys;
@@ -30,34 +31,31 @@ export interface ChatLogOptions {
   readonly keepClientIds: number;
 }
 
-export class ChatLog {
-  constructor(private readonly opts: ChatLogOptions) {}
+export class WorldChatStream {
+  constructor(private readonly opts: WorldChatStreamOptions) {}
 
-  /** Posts a line; `fresh` false means a resend of the line already posted as `seq`. Throws FencedWriteError. */
-  async append(fence: Fence, l: NewChatLine): Promise<{ seq: number; fresh: boolean }> {
+  /**
+   * Posts a line; `fresh` false means a resend, answered with the line as first posted. Posts
+   * over one connection resolve in the order they were made. Throws FencedWriteError.
+   */
+  async append(fence: Fence, l: NewChatLine): Promise<{ line: StoredChatLine; fresh: boolean }> {
     const { scripts, keys, keepLines, keepClientIds } = this.opts;
     const w = fence.world;
-    const [seq, fresh] = (await scripts.run(
+    const [seq, fresh, first] = (await scripts.run(
       'chat-append',
       [keys.chatStream(w), keys.chatClientIds(w), keys.chatSeq(w), keys.lease(w)],
       [fence.epoch, l.from, l.clientId, l.name, l.text, l.atMs, keepLines, keepClientIds],
-    )) as [number, number];
+    )) as [number, number, string[] | undefined];
     if (seq === -1) throw new FencedWriteError('chat line', fence);
-    return { seq, fresh: fresh === 1 };
+    if (fresh === 1 || !first) return { line: { seq, ...l }, fresh: fresh === 1 };
+    return { line: lineFrom(seq, pairs(first)), fresh: false };
   }
 
   /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */
   async after(world: string, seq: number, limit: number): Promise<StoredChatLine[]> {
     this.opts.scripts.commandsSent++;
     const entries = await this.opts.redis.xRevRange(this.opts.keys.chatStream(world), '+', `(${seq}-0`, { COUNT: limit });
-    return (entries ?? []).reverse().map((e) => ({
-      seq: Number(e.id.slice(0, e.id.indexOf('-'))),
-      from: Number(e.message['from']),
-      clientId: String(e.message['cid']),
-      name: String(e.message['name']),
-      text: String(e.message['text']),
-      atMs: Number(e.message['at']),
-    }));
+    return (entries ?? []).reverse().map((e) => lineFrom(Number(e.id.slice(0, e.id.indexOf('-'))), e.message as Record<string, string>));
   }
 
   async lastSeq(world: string): Promise<number> {
@@ -77,4 +75,14 @@ export class ChatLog {
     if (r === -1) throw new FencedWriteError('chat restore', fence);
     return r;
   }
+}
+
+function pairs(flat: readonly string[]): Record<string, string> {
+  const h: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) h[flat[i]!] = flat[i + 1]!;
+  return h;
+}
+
+function lineFrom(seq: number, m: Record<string, string>): StoredChatLine {
+  return { seq, from: Number(m['from']), clientId: String(m['cid']), name: String(m['name']), text: String(m['text']), atMs: Number(m['at']) };
 }

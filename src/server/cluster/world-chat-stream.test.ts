@@ -3,13 +3,13 @@ import { after, before, describe, test } from 'node:test';
 import { startClusterFixture, type ClusterFixture, type TestNode } from '../../../tests/support/cluster-fixture.js';
 import { startOwnRedis } from '../../../tests/support/redis-fixture.js';
 import { ChatHistory } from './chat-history.js';
-import { ChatLog } from './chat-log.js';
+import { WorldChatStream } from './world-chat-stream.js';
 import type { WorldLease } from './world-leases.js';
 
-describe('chat log (Redis) and chat history (PostgreSQL)', () => {
+describe('world chat stream (Redis) and chat history (PostgreSQL)', () => {
   let fx: ClusterFixture;
   let owner: TestNode;
-  const log = (n: TestNode) => new ChatLog({ redis: n.redis, scripts: n.scripts, keys: fx.keys, keepLines: 1000, keepClientIds: 20_000 });
+  const log = (n: TestNode) => new WorldChatStream({ redis: n.redis, scripts: n.scripts, keys: fx.keys, keepLines: 1000, keepClientIds: 20_000 });
   const claim = async (n: TestNode, world: string, continueFrom?: number): Promise<WorldLease> => {
     const c = await n.leases.claim(world, continueFrom);
     assert.ok(c.claimed, JSON.stringify(c));
@@ -28,7 +28,8 @@ describe('chat log (Redis) and chat history (PostgreSQL)', () => {
       Array.from({ length: 60 }, (_, i) => {
         const line = { from: sender + 1, clientId: `m${i}`, name: `S${sender}`, text: `hello ${sender}/${i} 你好`, atMs: 1000 + i };
         // The resend goes through another connection, as a reconnect to another node would.
-        return [l.append(lease, line).then((r) => ({ key: `${sender}:${i}`, ...r })), logs[(sender + 1) % 4]!.append(lease, line).then((r) => ({ key: `${sender}:${i}`, ...r }))];
+        const tag = (r: Awaited<ReturnType<WorldChatStream['append']>>) => ({ key: `${sender}:${i}`, seq: r.line.seq, fresh: r.fresh, text: r.line.text });
+        return [l.append(lease, line).then(tag), logs[(sender + 1) % 4]!.append(lease, line).then(tag)];
       }),
     ).flat();
     const results = await Promise.all(attempts);
@@ -36,7 +37,10 @@ describe('chat log (Redis) and chat history (PostgreSQL)', () => {
     assert.equal(fresh.length, 240, 'each line posted once');
     assert.deepEqual(fresh.map((r) => r.seq).sort((a, b) => a - b), Array.from({ length: 240 }, (_, i) => i + 1), 'gapless');
     const seqOf = new Map(fresh.map((r) => [r.key, r.seq]));
-    for (const r of results) assert.equal(r.seq, seqOf.get(r.key), `the resend of ${r.key} answers the first seq`);
+    for (const r of results) {
+      assert.equal(r.seq, seqOf.get(r.key), `the resend of ${r.key} answers the first seq`);
+      assert.equal(r.text, `hello ${r.key.replace(':', '/')} 你好`, 'and the line as posted');
+    }
     const lines = await log(owner).after('agora', 0, 1000);
     assert.deepEqual(lines.map((l) => l.seq), Array.from({ length: 240 }, (_, i) => i + 1));
     for (const l of lines) assert.equal(seqOf.get(`${l.from - 1}:${l.clientId.slice(1)}`), l.seq);
@@ -73,8 +77,9 @@ describe('chat log (Redis) and chat history (PostgreSQL)', () => {
     assert.equal(await chat.lastSeq('phoenix-chat'), 0, 'Redis lost the log');
     assert.equal(await chat.restore(lease, await history.lastSeq('phoenix-chat'), await history.after('phoenix-chat', 0, 1000)), 5);
     assert.equal(await chat.restore(lease, 5, []), 0, 'a second restore finds Redis up to date');
-    assert.deepEqual(await chat.append(lease, { from: 1, clientId: 'p3', name: 'Ann', text: 'line 3', atMs: 3 }), { seq: 3, fresh: false });
-    assert.deepEqual(await chat.append(lease, { from: 1, clientId: 'p6', name: 'Ann', text: 'line 6', atMs: 6 }), { seq: 6, fresh: true });
+    const resent = { from: 1, clientId: 'p3', name: 'Ann', text: 'line 3, resent', atMs: 33 };
+    assert.deepEqual(await chat.append(lease, resent), { line: { seq: 3, from: 1, clientId: 'p3', name: 'Ann', text: 'line 3', atMs: 3 }, fresh: false });
+    assert.deepEqual(await chat.append(lease, { from: 1, clientId: 'p6', name: 'Ann', text: 'line 6', atMs: 6 }), { line: { seq: 6, from: 1, clientId: 'p6', name: 'Ann', text: 'line 6', atMs: 6 }, fresh: true });
     assert.deepEqual((await chat.after('phoenix-chat', 0, 100)).map((l) => l.text), ['line 1', 'line 2', 'line 3', 'line 4', 'line 5', 'line 6']);
   });
 });
