@@ -74,6 +74,10 @@ export interface OwnRedis {
   kill(): Promise<void>;
   /** Starts again on the same port, empty (nothing is kept on disk). */
   start(): Promise<void>;
+  /** SIGSTOP: Redis stalls, connections stay open and commands wait. */
+  pause(): void;
+  /** SIGCONT after pause(). */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -122,7 +126,10 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     stop: () => waitExit('SIGTERM'),
     kill: () => waitExit('SIGKILL'),
     start: launch,
+    pause: () => void (child as ChildProcess | null)?.kill('SIGSTOP'),
+    resume: () => void (child as ChildProcess | null)?.kill('SIGCONT'),
     async close() {
+      (child as ChildProcess | null)?.kill('SIGCONT');
       await waitExit('SIGKILL');
       rmSync(dir, { recursive: true, force: true });
     },

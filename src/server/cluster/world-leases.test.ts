@@ -3,6 +3,15 @@ import { after, before, describe, test } from 'node:test';
 import { keyGone, startClusterFixture, type ClusterFixture } from '../../../tests/support/cluster-fixture.js';
 import { startOwnRedis } from '../../../tests/support/redis-fixture.js';
 
+/** Resolves when `ok` holds, checked every 20 ms; rejects after `ms` naming what it waited for. */
+async function until(ok: () => Promise<boolean>, what: string, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe('world leases', () => {
   let fx: ClusterFixture;
   before(async () => {
@@ -90,6 +99,23 @@ describe('world leases', () => {
     await waitConnected(a.redis);
     assert.equal(await a.leases.renew(cont.lease), 'taken');
     assert.deepEqual(await a.leases.claim('phoenix', cont.lease.epoch), { claimed: false, reason: 'superseded' }, 'A must drop its stale world');
+  });
+
+  test('a claim that stalls between PostgreSQL and Redis past the idle timeout fails and leaves no lease and no epoch', async (t) => {
+    const own = await startOwnRedis();
+    t.after(() => own.close());
+    const a = await fx.node('a', 1000, own.url);
+    const inTx = async () => Number((await fx.db.query("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction'")).rows[0].count);
+    own.pause();
+    const claim = a.leases.claim('stuck');
+    await until(async () => (await inTx()) === 1, 'the claim waiting on Redis inside its transaction');
+    await until(async () => (await inTx()) === 0, 'PostgreSQL ending the idle transaction');
+    own.resume();
+    await assert.rejects(claim);
+    assert.equal(await a.redis.exists(fx.keys.lease('stuck')), 0, 'the Redis lease it took was given back');
+    assert.deepEqual((await fx.db.query("SELECT epoch FROM world_epochs WHERE world = 'stuck'")).rows, []);
+    const again = await a.leases.claim('stuck');
+    assert.ok(again.claimed && again.lease.epoch === 1, 'the process lives on and the next claim works');
   });
 });
 

@@ -76,6 +76,13 @@ export class WorldLeases {
     const { pool, scripts, keys, nodeId, ttlMs, clock } = this.opts;
     const lockMs = this.opts.claimLockTimeoutMs ?? 2000;
     const client = await pool.connect();
+    // A connection PostgreSQL ends while it is checked out (the idle-in-transaction timeout
+    // below, after a stall) emits 'error' on the client; unheard, that would end the process.
+    let broken: Error | undefined;
+    const onError = (err: Error) => {
+      broken = err;
+    };
+    client.on('error', onError);
     let open = false;
     try {
       // The idle timeout ends the transaction of a node that stalls mid-claim, so its row lock
@@ -115,7 +122,9 @@ export class WorldLeases {
       if ((err as { code?: string }).code === LOCK_NOT_AVAILABLE) return { claimed: false, reason: 'busy' };
       throw err;
     } finally {
-      client.release();
+      client.off('error', onError);
+      // A broken connection is thrown away instead of going back to the pool.
+      client.release(broken);
     }
   }
 
