@@ -13,7 +13,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from 'redis';
 import { newRedisClient, type RedisConnection } from '../../src/server/cluster/redis-connection.js';
 import { serviceMissing } from './postgres-fixture.js';
 
@@ -33,8 +32,7 @@ export interface TestRedis {
 
 export async function connectRedis(url: string): Promise<TestRedisClient> {
   // No reconnect loop in tests: a missing server must fail at once with a clear message.
-  const client = newRedisClient(url, false);
-  client.on('error', () => {});
+  const client = newRedisClient(url, () => {}, false);
   try {
     await client.connect();
   } catch (err) {
@@ -139,8 +137,7 @@ export async function startOwnRedis(): Promise<OwnRedis> {
 async function waitForPing(port: number): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const client = createClient({ url: `redis://127.0.0.1:${port}`, socket: { connectTimeout: 500, reconnectStrategy: false } });
-    client.on('error', () => {});
+    const client = newRedisClient(`redis://127.0.0.1:${port}`, () => {}, false);
     try {
       await client.connect();
       await client.ping();
