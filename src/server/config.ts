@@ -26,7 +26,10 @@ export interface ServerConfig {
   readonly chatHistoryLimit: number;
   readonly positionFlushMs: number;
   readonly logLevel: LogLevel | 'silent';
+  /** The built client (npm run build writes it). */
   readonly publicDir: string;
+  /** Serve the client's *.map files; off so players do not download them. */
+  readonly serveSourceMaps: boolean;
   /**
    * Ticks with at least this many state frames are written from two threads (state-writer.ts);
    * 0 turns the helper thread off.
@@ -51,7 +54,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   chatHistoryLimit: 1000,
   positionFlushMs: 2_000,
   logLevel: 'info',
-  publicDir: './public',
+  publicDir: './dist/public',
+  serveSourceMaps: false,
   parallelSendMin: 256,
 };
 
@@ -75,6 +79,8 @@ Options (environment variable in brackets):
   --log-level LEVEL         debug | info | warn | error | silent [TETHER_LOG_LEVEL] (default info)
   --parallel-send-min N     ticks with N or more players write state from two threads;
                             0 turns that off [TETHER_PARALLEL_SEND_MIN]          (default 256)
+  --public-dir PATH         the built client to serve [TETHER_PUBLIC_DIR]       (default ./dist/public)
+  --serve-source-maps       also serve the client's source maps (*.map) [TETHER_SERVE_SOURCE_MAPS=1]
   -h, --help                show this help
 `;
 
@@ -98,6 +104,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       password: { type: 'string' },
       'log-level': { type: 'string' },
       'parallel-send-min': { type: 'string' },
+      'public-dir': { type: 'string' },
+      'serve-source-maps': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -124,6 +132,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     allowedOrigins: origins ? origins.split(',').map((s) => s.trim()).filter(Boolean) : [],
     password: pick(values.password, 'TETHER_PASSWORD') ?? '',
     logLevel: logLevel as ServerConfig['logLevel'],
+    publicDir: pick(values['public-dir'], 'TETHER_PUBLIC_DIR') ?? d.publicDir,
+    serveSourceMaps: values['serve-source-maps'] ?? env['TETHER_SERVE_SOURCE_MAPS'] === '1',
     parallelSendMin: num(pick(values['parallel-send-min'], 'TETHER_PARALLEL_SEND_MIN'), d.parallelSendMin, 'parallel send minimum', 0, 1_000_000),
   };
 }

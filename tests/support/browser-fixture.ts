@@ -4,7 +4,8 @@
  * Debian Chromium through playwright-core. No browser is ever downloaded: a missing Chromium is a
  * clear failure, not a skip.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -37,9 +38,17 @@ const CHROMIUM_ARGS = [
 
 let built: Promise<string> | null = null;
 
-/** Builds public/build/main.js once per test process. */
+/**
+ * Builds the client once per test process into its own temp folder (test files run in parallel)
+ * and returns that folder: readable (not minified), but hashed and precompressed like production,
+ * so the tests go through the same serving path.
+ */
 export function ensureClientBuilt(): Promise<string> {
-  built ??= buildClient();
+  built ??= (async () => {
+    const outDir = join(mkdtempSync(join(tmpdir(), 'tether-client-')), 'public');
+    process.once('exit', () => rmSync(dirname(outDir), { recursive: true, force: true }));
+    return (await buildClient({ outDir })).outDir;
+  })();
   return built;
 }
 
@@ -67,8 +76,8 @@ export async function startBrowserFixture(overrides: Partial<ServerConfig> = {})
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install Debian's chromium and fonts-wqy-microhei (apt-get install chromium fonts-wqy-microhei); the browser tests never download a browser.`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
-  await ensureClientBuilt();
-  const server = await startFixture({ publicDir: join(REPO_ROOT, 'public'), ...overrides });
+  const publicDir = await ensureClientBuilt();
+  const server = await startFixture({ publicDir, ...overrides });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });

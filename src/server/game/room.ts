@@ -15,7 +15,7 @@ import type { Clock } from '../../shared/clock.js';
 import { checkChatText } from '../../shared/chat-text.js';
 import type { Facing } from '../../shared/movement.js';
 import { checkName, nameKey } from '../../shared/names.js';
-import { PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
+import { ACCEPTED_VERSIONS, PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import { ChatRoom } from '../chat/chat-room.js';
 import { TokenBucket } from '../chat/token-bucket.js';
@@ -125,8 +125,8 @@ export class Room {
   }
 
   async join(link: ClientLink, hello: Hello): Promise<void> {
-    if (hello.v !== PROTOCOL_VERSION) {
-      link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${PROTOCOL_VERSION}, client sent ${hello.v}`);
+    if (!ACCEPTED_VERSIONS.includes(hello.v)) {
+      link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${ACCEPTED_VERSIONS.join(' and ')}, client sent ${hello.v}`);
       return;
     }
     if (this.opts.password && !passwordMatches(hello.password ?? '', this.opts.password)) {
