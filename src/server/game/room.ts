@@ -26,6 +26,7 @@ import { NameTakenError, type ProfileRecord, type Storage, type StoredChatLine }
 import { StateBroadcaster } from './state-broadcaster.js';
 import type { StateWriter } from '../net/state-writer.js';
 import { World } from './world.js';
+import { PasswordAttempts } from './password-attempts.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
 /** How much chat a fresh join sees, and the most a resume replays. */
@@ -66,6 +67,7 @@ export class Room {
   readonly broadcaster: StateBroadcaster;
   private readonly players = new Map<number, Player>();
   private readonly sessions = new SessionRegistry();
+  readonly passwordAttempts: PasswordAttempts;
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: { resumed(latencyMs: number): void; resumeRefused(): void; disconnected(kind: 'dropped' | 'left' | 'grace_expired'): void } | null = null;
@@ -83,6 +85,7 @@ export class Room {
     this.chatRate = { burst: opts.chatBurst, perSecond: opts.chatPerSecond };
     this.chat = new ChatRoom(storage.chat, opts.chatMemoryLimit, logger);
     this.broadcaster = new StateBroadcaster(opts.stateWriter);
+    this.passwordAttempts = new PasswordAttempts(logger);
   }
 
   async load(): Promise<void> {
@@ -124,20 +127,36 @@ export class Room {
     return true;
   }
 
+  /**
+   * The password check: per address with backoff (password-attempts.ts), and a few tries per
+   * connection (typos) before it is closed. True when the join was refused.
+   */
+  private refusedPassword(link: ClientLink, given: string): boolean {
+    const now = this.clock.now();
+    const waitMs = this.passwordAttempts.lockedFor(link.remoteAddress, now);
+    if (waitMs > 0) {
+      const s = Math.ceil(waitMs / 1000);
+      link.send({ t: 'error', code: 'bad_password', message: `Too many wrong passwords from your address: try again in ${s} s.` });
+      link.close(CloseCode.Unauthorized, `too many wrong passwords, try again in ${s} s`);
+      return true;
+    }
+    if (passwordMatches(given, this.opts.password)) {
+      this.passwordAttempts.passed();
+      return false;
+    }
+    link.badPasswords++;
+    this.passwordAttempts.failed(link.remoteAddress, now);
+    link.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
+    if (link.badPasswords >= MAX_PASSWORD_TRIES) link.close(CloseCode.Unauthorized, 'wrong password, too many tries');
+    return true;
+  }
+
   async join(link: ClientLink, hello: Hello): Promise<void> {
     if (!ACCEPTED_VERSIONS.includes(hello.v)) {
       link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${ACCEPTED_VERSIONS.join(' and ')}, client sent ${hello.v}`);
       return;
     }
-    if (this.opts.password && !passwordMatches(hello.password ?? '', this.opts.password)) {
-      // A few tries per connection (typos), then the connection is closed: guessing costs a
-      // new connection each time, and connections per address are limited.
-      link.badPasswords++;
-      this.logger.log('warn', 'join_refused', { conn: link.connId, reason: 'bad_password', tries: link.badPasswords, addr: link.remoteAddress });
-      link.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
-      if (link.badPasswords >= MAX_PASSWORD_TRIES) link.close(CloseCode.Unauthorized, 'wrong password, too many tries');
-      return;
-    }
+    if (this.opts.password && this.refusedPassword(link, hello.password ?? '')) return;
     const checked = checkName(hello.name);
     if (!checked.ok) {
       link.send({ t: 'error', code: 'name_invalid', message: checked.reason });
@@ -368,6 +387,7 @@ export class Room {
 
   /** Shutdown: everyone is told to come back after `retryAfterMs`; positions are saved. */
   shutdown(retryAfterMs: number): void {
+    this.passwordAttempts.close();
     this.shuttingDown = true;
     for (const p of this.players.values()) {
       if (p.session.graceTimer) this.clock.clearTimeout(p.session.graceTimer);
