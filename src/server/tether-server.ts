@@ -23,6 +23,7 @@ import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/htt
 import { handleStatusRoute } from './net/status-routes.js';
 import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
+import { openPostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
 
@@ -47,7 +48,7 @@ export interface StartOptions {
 export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  const storage = options.storage ?? (await openConfiguredStorage(config, logger));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
@@ -154,7 +155,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
   flush.unref();
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
   let stopped = false;
   return {
@@ -187,4 +188,14 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       logger.log('info', 'stopped', {});
     },
   };
+}
+
+/** SQLite unless --postgres names a database (cluster nodes share one). */
+async function openConfiguredStorage(config: ServerConfig, logger: Logger): Promise<Storage> {
+  if (!config.postgresUrl) return openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  return openPostgresStorage({
+    url: config.postgresUrl,
+    chatHistoryLimit: config.chatHistoryLimit,
+    onIdleError: (err) => logger.log('warn', 'postgres_idle_error', { err: err.message }),
+  });
 }
