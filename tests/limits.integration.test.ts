@@ -13,6 +13,7 @@ import { pollUntil } from './support/poll.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { CHAT_MAX_CHARS, MAX_FRAME_BYTES } from '../src/shared/limits.js';
 import { DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP } from '../src/shared/movement.js';
+import { SUBPROTOCOL } from '../src/shared/protocol.js';
 import { subprotocolsFor } from '../src/shared/resume-offer.js';
 import { MAX_QUEUED_INPUTS } from '../src/server/game/world.js';
 import type { TetherClient } from '../src/client/core/tether-client.js';
@@ -270,12 +271,12 @@ test('origin: a foreign page is refused with 403; the same origin, an allow-list
   const { clients, stop } = await bystanders(fx);
   t.after(stop);
   const window = watchRate(clients, TICK, () => fx.server.room.world.tick);
-  await assert.rejects(openRaw(fx.wsUrl, ['tether.1'], { Origin: 'http://evil.example' }), /upgrade refused: 403/);
-  await assert.rejects(openRaw(fx.wsUrl, ['tether.1'], { Origin: `http://127.0.0.1:${fx.server.port}.evil.example` }), /upgrade refused: 403/);
-  await assert.rejects(openRaw(fx.wsUrl, ['tether.1'], { Origin: 'null' }), /upgrade refused: 403/);
+  await assert.rejects(openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: 'http://evil.example' }), /upgrade refused: 403/);
+  await assert.rejects(openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: `http://127.0.0.1:${fx.server.port}.evil.example` }), /upgrade refused: 403/);
+  await assert.rejects(openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: 'null' }), /upgrade refused: 403/);
   assert.ok(fx.logs.some((l) => l.event === 'upgrade_refused' && l['reason'] === 'origin'), 'logged');
   for (const origin of [`http://127.0.0.1:${fx.server.port}`, 'https://play.example']) {
-    const ok = await openRaw(fx.wsUrl, ['tether.1'], { Origin: origin });
+    const ok = await openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: origin });
     ok.ws.send(hello(`O${origin.length}`));
     await ok.next((m) => m['t'] === 'welcome');
     ok.ws.close();

@@ -169,7 +169,7 @@ test('the interpolation buffer of a watched remote body holds the server positio
   const { client, handlers } = fakeClient('watcher');
   const h = handlers();
   h.onOpen(SUBPROTOCOL);
-  h.onMessage(JSON.stringify({ t: 'welcome', v: 1, you: info(world, 2), resumeToken: 'a'.repeat(22), resumed: false, graceMs: 1000, rules: RULES, players: [info(world, 1), info(world, 2)], tick: 0, serverTimeMs: 0, ackSeq: 0, chatSeq: 0 }));
+  h.onMessage(JSON.stringify({ t: 'welcome', v: PROTOCOL_VERSION, you: info(world, 2), resumeToken: 'a'.repeat(22), resumed: false, graceMs: 1000, rules: RULES, players: [info(world, 1), info(world, 2)], tick: 0, serverTimeMs: 0, ackSeq: 0, chatSeq: 0 }));
   const link = new FakeLink((f) => h.onMessage(f), () => false);
   const recipient: Recipient = { id: 2, port: link as unknown as PlayerPort, needsFullState: true };
   const truth: Array<{ timeMs: number; x: number; y: number }> = [];

@@ -24,6 +24,7 @@ import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/htt
 import { handleStatusRoute } from './net/status-routes.js';
 import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
+import { openPostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
 
@@ -48,7 +49,7 @@ export interface StartOptions {
 export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit, clock });
+  const storage = options.storage ?? (await openConfiguredStorage(config, logger, clock));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
@@ -162,7 +163,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   gateway.start();
   const flush = repeat(clock, config.positionFlushMs, () => room.flushPositions());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
   let stopped = false;
   return {
@@ -195,4 +196,14 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       logger.log('info', 'stopped', {});
     },
   };
+}
+
+/** SQLite unless --postgres names a database (cluster nodes share one). */
+async function openConfiguredStorage(config: ServerConfig, logger: Logger, clock: Clock): Promise<Storage> {
+  if (!config.postgresUrl) return openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit, clock });
+  return openPostgresStorage({
+    url: config.postgresUrl,
+    chatHistoryLimit: config.chatHistoryLimit,
+    onIdleError: (err) => logger.log('warn', 'postgres_idle_error', { err: err.message }),
+  });
 }

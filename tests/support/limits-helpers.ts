@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { TetherClient } from '../../src/client/core/tether-client.js';
 import { DIR_LEFT, DIR_RIGHT } from '../../src/shared/movement.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../src/shared/protocol.js';
 
 export interface RateResult {
   counts: number[];
@@ -118,7 +119,7 @@ export interface LightPlayer {
 
 /** A raw player that joins and then ignores everything it receives (except that it reads). */
 export async function lightPlayer(url: string, name: string, extraHello: Record<string, unknown> = {}): Promise<LightPlayer> {
-  const ws = new WebSocket(url, ['tether.1'], { perMessageDeflate: false });
+  const ws = new WebSocket(url, [SUBPROTOCOL], { perMessageDeflate: false });
   ws.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -139,7 +140,7 @@ export async function lightPlayer(url: string, name: string, extraHello: Record<
       }
     };
     ws.on('message', onMessage);
-    ws.send(JSON.stringify({ t: 'hello', v: 1, name, character: 0, ...extraHello }));
+    ws.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, name, character: 0, ...extraHello }));
   });
   return { ws, id, close: () => ws.terminate() };
 }

@@ -18,6 +18,7 @@ import {
   type Storage,
   type StoredChatLine,
 } from './store.js';
+import { profileFromRow, type ProfileRow } from './profile-row.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -41,17 +42,6 @@ CREATE TABLE IF NOT EXISTS chat (
   at_ms INTEGER NOT NULL
 );
 `;
-
-interface ProfileRow {
-  id: number;
-  name: string;
-  name_key: string;
-  character: number;
-  x: number;
-  y: number;
-  facing: number;
-  account_token_hash: string;
-}
 
 export interface SqliteStorageOptions {
   /** A file path, or ':memory:'. */
@@ -88,7 +78,7 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   const profiles: ProfileStore = {
     async findByNameKey(nameKey) {
       const row = byKey.get(nameKey);
-      return row ? toRecord(row) : undefined;
+      return row ? profileFromRow(row) : undefined;
     },
     async create(p: NewProfile): Promise<ProfileRecord> {
       const now = clock.wallMs();
@@ -124,18 +114,5 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
     async close() {
       db.close();
     },
-  };
-}
-
-function toRecord(r: ProfileRow): ProfileRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    nameKey: r.name_key,
-    character: r.character,
-    x: r.x,
-    y: r.y,
-    facing: r.facing,
-    accountTokenHash: r.account_token_hash,
   };
 }
