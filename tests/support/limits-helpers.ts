@@ -66,6 +66,33 @@ export function assertNormalRate(r: RateResult, tolerance = 0.15, what = 'well-b
   );
 }
 
+/**
+ * Resolves once every client has received `n` more state frames: the bystanders are still being
+ * served after whatever the test just did (an event to wait on, instead of a fixed sleep).
+ */
+export function framesPass(clients: readonly TetherClient[], n: number, ms = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const left = clients.map(() => n);
+    const offs: Array<() => void> = [];
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`timed out waiting for ${n} state frames at every client (left: ${left.join(', ')})`)), ms);
+    clients.forEach((c, i) =>
+      offs.push(
+        c.on('snapshot', () => {
+          left[i]!--;
+          if (left.every((k) => k <= 0)) done();
+        }),
+      ),
+    );
+    if (clients.length === 0 || n <= 0) done();
+  });
+}
+
 /** Makes clients walk back and forth, advancing their input tick on a timer. Returns a stop function. */
 export function walk(clients: readonly TetherClient[]): () => void {
   let flip = 0;
