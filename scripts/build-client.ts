@@ -242,16 +242,3 @@ export function sizeReport(meta: Metafile): string {
   }
   return lines.join('\n');
 }
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const readable = process.argv.includes('--readable');
-  try {
-    const { outDir, manifest } = await buildClient({ minify: !readable });
-    const j = manifest.joinScreen;
-    console.log(`built ${relative(process.cwd(), outDir) || '.'} (version ${manifest.version}): JS ${j.jsBrotli} B brotli (budget ${DEFAULT_BUDGET.jsBrotli}), join screen ${j.wireBytes} B on the wire (budget ${DEFAULT_BUDGET.joinScreenWire})`);
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  }
-}
-
