@@ -241,3 +241,7 @@ async function main(): Promise<void> {
 }
 
 await main();
+// Node 20 can spin forever in its exit cleanup after Chromium was driven through a black-holed
+// proxy and reloaded (FreeEnvironment/CleanupHandles, with libuv reporting nothing pending):
+// everything is written and closed by now, so leave explicitly.
+process.exit(0);

@@ -42,6 +42,8 @@ export interface BuildOptions {
   readonly minify?: boolean;
   readonly outDir?: string;
   readonly budget?: Budget;
+  /** Written into the bundle as a comment: another tag is another version (tests of the update path). */
+  readonly tag?: string;
 }
 
 export interface BuiltFile {
@@ -96,6 +98,7 @@ export async function buildClient(options: BuildOptions = {}): Promise<BuildResu
       metafile: true,
       logLevel: 'warning',
       legalComments: 'none',
+      ...(options.tag ? { banner: { js: `/* ${options.tag.replace(/\*\//g, '')} */` } } : {}),
     });
     const outputs = siteOutputs(app.metafile, staging);
     const js = outputs.find((o) => o.entry?.endsWith('main.ts') && o.path.endsWith('.js'));

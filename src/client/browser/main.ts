@@ -142,6 +142,7 @@ async function boot(): Promise<void> {
       if (!mine()) return;
       welcomed = true;
       restored = null;
+      checkForNewVersion();
       saveLastJoin(choice);
       saveTabJoin(choice);
       chat.setSelf(w.you.id, w.you.name);
@@ -278,6 +279,22 @@ async function boot(): Promise<void> {
  * next load. Registered after the page has loaded so its install never competes with the first
  * load for bandwidth; a build without one (or a browser without the API) just loads from the network.
  */
+let versionChecked = false;
+
+/**
+ * Once per load, when the server has answered (so the network works): asks the browser to look
+ * for a new deployment now instead of whenever it next checks; a new version installs in the
+ * background and takes over at the next load.
+ */
+function checkForNewVersion(): void {
+  if (versionChecked || !('serviceWorker' in navigator)) return;
+  versionChecked = true;
+  navigator.serviceWorker
+    .getRegistration()
+    .then((reg) => reg?.update())
+    .catch(() => {});
+}
+
 function registerOfflineShell(): void {
   if (!('serviceWorker' in navigator)) return;
   const register = (): void => {
