@@ -35,6 +35,14 @@ import { buildServer } from '../scripts/build-server.js';
 import { startChaosProxy, type ChaosProxy } from '../src/netsim/chaos-proxy.js';
 import { getProfile, type Profile } from '../src/shared/netsim-profiles.js';
 import { percentile } from './support/percentile.js';
+import type { PageWindow } from '../tests/support/page-globals.js';
+
+// The page's globals, as the callbacks run inside Chromium use them (see tests/support/page-globals.ts).
+declare const window: PageWindow;
+declare const sessionStorage: { getItem(key: string): string | null };
+declare const navigator: { readonly serviceWorker: { readonly ready: Promise<unknown>; getRegistration(): Promise<{ readonly installing: { state: string } | null; readonly waiting: { state: string } | null; readonly active: { state: string } | null } | undefined> } };
+declare const caches: { keys(): Promise<string[]>; open(name: string): Promise<{ keys(): Promise<Array<{ readonly url: string }>> }> };
+declare function requestAnimationFrame(cb: () => void): number;
 
 const { values: args } = parseArgs({
   options: {

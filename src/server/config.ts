@@ -5,20 +5,35 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_RULES, MAX_WORLD_UNITS, type WorldRules } from '../shared/world-rules.js';
 import type { LogLevel } from './logger.js';
+import { ProxyTrust, type ForwardedHeader } from './net/client-address.js';
 
 export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly dbPath: string;
+  /** PostgreSQL URL; when set, profiles and chat live there instead of the SQLite file. */
+  readonly postgresUrl: string;
   readonly rules: WorldRules;
   readonly graceMs: number;
   readonly helloTimeoutMs: number;
   /** Server-side liveness: a protocol ping every heartbeatMs; dead after deadAfterMs of silence. */
   readonly heartbeatMs: number;
   readonly deadAfterMs: number;
+  /** WebSockets per client address (IPv4 address or IPv6 /64); loopback is not exempt. */
   readonly maxConnectionsPerAddress: number;
-  /** Loopback clients (bots, tests) are exempt from the per-address limit unless this is set. */
-  readonly limitLoopback: boolean;
+  /** All TCP connections at once; 0 = the descriptor limit minus a reserve (descriptor-limit.ts). */
+  readonly maxConnections: number;
+  /** A connection must send each request's headers within this (and idle keep-alives are closed). */
+  readonly headersTimeoutMs: number;
+  /** Proxies (addresses or CIDR ranges) whose forwarding header names the client. */
+  readonly trustProxy: readonly string[];
+  readonly forwardedHeader: ForwardedHeader;
+  /** Opens /status, /status.json and /metrics to whoever presents it; empty = they are refused. */
+  readonly adminToken: string;
+  /** The address players use (e.g. https://play.example); its host is an allowed Host. */
+  readonly publicUrl: string;
+  /** More host names the server answers to (IP addresses and localhost always are). */
+  readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly password: string;
   readonly chatHistoryLimit: number;
@@ -39,13 +54,20 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 5000,
   dbPath: './data/tether.sqlite',
+  postgresUrl: '',
   rules: DEFAULT_RULES,
   graceMs: 30_000,
   helloTimeoutMs: 5_000,
   heartbeatMs: 1_000,
   deadAfterMs: 4_000,
   maxConnectionsPerAddress: 16,
-  limitLoopback: false,
+  maxConnections: 0,
+  headersTimeoutMs: 5_000,
+  trustProxy: [],
+  forwardedHeader: 'x-forwarded-for',
+  adminToken: '',
+  publicUrl: '',
+  allowedHosts: [],
   allowedOrigins: [],
   password: '',
   chatHistoryLimit: 1000,
@@ -62,12 +84,38 @@ Options (environment variable in brackets):
   --host HOST               interface to listen on [HOST]                       (default 127.0.0.1)
   --port PORT               port for the game page and WebSocket, 0 = any [PORT] (default 5000)
   --db PATH                 SQLite file, or :memory: [TETHER_DB]                (default ./data/tether.sqlite)
+  --postgres URL            keep profiles and chat in PostgreSQL instead of SQLite,
+                            e.g. postgres://user@host:5432/tether [TETHER_POSTGRES]
   --tick-rate HZ            simulation ticks per second [TETHER_TICK_RATE]      (default 20)
   --world WxH               world size in units [TETHER_WORLD]                  (default 1000x1000)
   --speed UNITS             walking speed in units/s [TETHER_SPEED]             (default 120)
   --grace-ms MS             how long a dropped player may resume [TETHER_GRACE_MS] (default 30000)
-  --max-conns-per-ip N      connections per remote address [TETHER_MAX_CONNS_PER_IP] (default 16)
-  --limit-loopback          apply that limit to loopback clients too
+  --max-conns-per-ip N      WebSockets per client address, an IPv6 /64 counting as one
+                            [TETHER_MAX_CONNS_PER_IP] (default 16). Loopback is not exempt:
+                            to run many local bots against your own server, raise it
+                            (e.g. --max-conns-per-ip 1000); browser tabs on one machine are
+                            one address
+  --max-connections N       TCP connections at once, 0 = the descriptor limit (ulimit -n) less
+                            an eighth of it, at least 64, kept for files and SQLite
+                            [TETHER_MAX_CONNECTIONS] (default 0)
+  --headers-timeout-ms MS   a connection that has not sent a request's headers within this,
+                            or sits idle between requests, is closed [TETHER_HEADERS_TIMEOUT_MS]
+                            (default 5000)
+  --trust-proxy LIST        comma-separated addresses or CIDR ranges of reverse proxies whose
+                            forwarding header names the client (the rightmost hop that is not
+                            a trusted proxy is the client) [TETHER_TRUST_PROXY]; loopback is
+                            not trusted unless listed (e.g. --trust-proxy 127.0.0.1,::1 for a
+                            proxy on the same host)
+  --forwarded-header NAME   which header those proxies set: x-forwarded-for | forwarded
+                            [TETHER_FORWARDED_HEADER]                           (default x-forwarded-for)
+  --admin-token TOKEN       opens /status, /status.json and /metrics to requests with
+                            "Authorization: Bearer TOKEN" or Basic auth with TOKEN as the
+                            password (what a browser asks for); without it they answer 403.
+                            Players' addresses only with /status.json?ips=1 [TETHER_ADMIN_TOKEN]
+  --public-url URL          the address players open (e.g. https://play.example); its host is
+                            accepted in Host headers [TETHER_PUBLIC_URL]
+  --allowed-hosts LIST      more host names accepted in Host headers (IP addresses, localhost
+                            and the --host name always are; others get 421) [TETHER_ALLOWED_HOSTS]
   --allowed-origins LIST    comma-separated origins allowed to open the WebSocket,
                             besides the page's own [TETHER_ALLOWED_ORIGINS]
   --password SECRET         private server: clients must send it [TETHER_PASSWORD]
@@ -88,12 +136,19 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       host: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
+      postgres: { type: 'string' },
       'tick-rate': { type: 'string' },
       world: { type: 'string' },
       speed: { type: 'string' },
       'grace-ms': { type: 'string' },
       'max-conns-per-ip': { type: 'string' },
-      'limit-loopback': { type: 'boolean' },
+      'max-connections': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'forwarded-header': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'public-url': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'allowed-origins': { type: 'string' },
       password: { type: 'string' },
       'log-level': { type: 'string' },
@@ -113,16 +168,35 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const logLevel = pick(values['log-level'], 'TETHER_LOG_LEVEL') ?? d.logLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`unknown log level "${logLevel}"`);
   const origins = pick(values['allowed-origins'], 'TETHER_ALLOWED_ORIGINS');
+  const trustProxy = list(pick(values['trust-proxy'], 'TETHER_TRUST_PROXY'));
+  try {
+    new ProxyTrust(trustProxy);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const forwardedHeader = (pick(values['forwarded-header'], 'TETHER_FORWARDED_HEADER') ?? d.forwardedHeader).toLowerCase();
+  if (forwardedHeader !== 'x-forwarded-for' && forwardedHeader !== 'forwarded') throw new ConfigError(`forwarded header must be x-forwarded-for or forwarded, got "${forwardedHeader}"`);
+  const adminToken = pick(values['admin-token'], 'TETHER_ADMIN_TOKEN') ?? '';
+  if (adminToken && adminToken.length < 16) throw new ConfigError('admin token must be at least 16 characters');
+  const publicUrl = pick(values['public-url'], 'TETHER_PUBLIC_URL') ?? '';
+  if (publicUrl && !URL.canParse(publicUrl)) throw new ConfigError(`public URL "${publicUrl}" is not a URL`);
   return {
     ...d,
     host: pick(values.host, 'HOST') ?? d.host,
     port: num(pick(values.port, 'PORT'), d.port, 'port', 0, 65535),
     dbPath: pick(values.db, 'TETHER_DB') ?? d.dbPath,
+    postgresUrl: postgresUrl(pick(values.postgres, 'TETHER_POSTGRES')),
     rules: { widthUnits, heightUnits, speedUnitsPerS, tickRateHz },
     graceMs: num(pick(values['grace-ms'], 'TETHER_GRACE_MS'), d.graceMs, 'grace period', 0, 24 * 3600_000),
     maxConnectionsPerAddress: num(pick(values['max-conns-per-ip'], 'TETHER_MAX_CONNS_PER_IP'), d.maxConnectionsPerAddress, 'connections per address', 1, 1_000_000),
-    limitLoopback: values['limit-loopback'] ?? false,
-    allowedOrigins: origins ? origins.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    maxConnections: num(pick(values['max-connections'], 'TETHER_MAX_CONNECTIONS'), d.maxConnections, 'connection cap', 0, 10_000_000),
+    headersTimeoutMs: num(pick(values['headers-timeout-ms'], 'TETHER_HEADERS_TIMEOUT_MS'), d.headersTimeoutMs, 'headers timeout', 100, 600_000),
+    trustProxy,
+    forwardedHeader,
+    adminToken,
+    publicUrl,
+    allowedHosts: list(pick(values['allowed-hosts'], 'TETHER_ALLOWED_HOSTS')),
+    allowedOrigins: list(origins),
     password: pick(values.password, 'TETHER_PASSWORD') ?? '',
     logLevel: logLevel as ServerConfig['logLevel'],
     publicDir: pick(values['public-dir'], 'TETHER_PUBLIC_DIR') ?? d.publicDir,
@@ -131,11 +205,27 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   };
 }
 
+function list(raw: string | undefined): string[] {
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
+}
+
 function num(raw: string | undefined, fallback: number, what: string, lo: number, hi: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < lo || n > hi) throw new ConfigError(`${what} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
   return n;
+}
+
+function postgresUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`--postgres must be a URL like postgres://user@host:5432/db, got "${raw}"`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError(`--postgres must start with postgres://, got "${url.protocol}"`);
+  return raw;
 }
 
 function world(raw: string | undefined, rules: WorldRules): [number, number] {

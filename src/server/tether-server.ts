@@ -3,20 +3,28 @@
  * health) and the WebSocket gateway, all on one port. Tests start it on port 0 with an in-memory
  * or temp-file database; main.ts starts it from the command line.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../shared/clock.js';
+import { repeat } from '../shared/repeat.js';
 import { systemClock } from '../shared/system-clock.js';
 import { tickMs } from '../shared/world-rules.js';
 import type { ServerConfig } from './config.js';
 import { Room } from './game/room.js';
 import { TickLoop } from './game/tick-loop.js';
+import { BurstLog } from './burst-log.js';
 import { createLogger, type Logger } from './logger.js';
 import { Gateway } from './net/gateway.js';
 import { ServerMetrics } from './metrics.js';
+import { AdminAuth } from './net/admin-auth.js';
+import { ProxyTrust, clientAddress } from './net/client-address.js';
+import { ConnectionGuard } from './net/connection-guard.js';
+import { connectionCap } from './net/descriptor-limit.js';
+import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/http-policy.js';
 import { handleStatusRoute } from './net/status-routes.js';
 import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
+import { openPostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import type { Storage } from './store/store.js';
 
@@ -27,6 +35,7 @@ export interface TetherServer {
   readonly room: Room;
   readonly gateway: Gateway;
   readonly metrics: ServerMetrics;
+  readonly connections: ConnectionGuard;
   /** Graceful: tells clients to come back, saves positions, closes storage. */
   stop(retryAfterMs?: number): Promise<void>;
 }
@@ -40,31 +49,34 @@ export interface StartOptions {
 export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  const storage = options.storage ?? (await openConfiguredStorage(config, logger, clock));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
-    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1, stateWriter },
+    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1 },
     storage,
     clock,
     logger,
   );
   await room.load();
+  const trust = new ProxyTrust(config.trustProxy);
+  const addressOf = (req: IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers, trust, config.forwardedHeader);
   const gateway = new Gateway(
     {
       helloTimeoutMs: config.helloTimeoutMs,
       heartbeatMs: config.heartbeatMs,
       deadAfterMs: config.deadAfterMs,
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-      limitLoopback: config.limitLoopback,
+      addressOf,
       allowedOrigins: config.allowedOrigins,
       maxMessagesPerSecond: config.rules.tickRateHz * 10,
+      stateWriter,
     },
     room,
     clock,
     logger,
   );
-  const metrics = new ServerMetrics(room, gateway);
+  const metrics = new ServerMetrics(room, gateway, clock);
   room.metrics = metrics;
   gateway.metrics = metrics;
   const staticFiles = new StaticFiles({
@@ -72,29 +84,76 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     serveSourceMaps: config.serveSourceMaps,
     onError: (event, detail) => logger.log('warn', event, detail),
   });
-  const http: Server = createServer((req, res) => {
-    if (handleStatusRoute(req, res, room, metrics)) return;
+  const connections = new ConnectionGuard(
+    // Per address, all TCP connections: its WebSockets and a browser's handful of HTTP ones.
+    { maxConnections: connectionCap(config.maxConnections), maxPerAddress: config.maxConnectionsPerAddress + 8, firstRequestMs: config.headersTimeoutMs },
+    trust,
+    logger,
+    clock,
+  );
+  connections.onRefused = (reason) => metrics.connectionRefused(reason);
+  metrics.openConnections = () => connections.open;
+  const hosts = new HostPolicy(configuredHostNames(config.host, config.publicUrl, config.allowedHosts));
+  const admin = new AdminAuth(config.adminToken);
+  const http: Server = createServer(
+    {
+      // Node's own bounds for requests after the first (connection-guard.ts times the first).
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: Math.max(config.headersTimeoutMs, 30_000),
+      keepAliveTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    (req, res) => {
+      connections.requestStarted(req.socket);
+      applySecurityHeaders(res);
+      if (!hosts.allows(req.headers.host)) {
+        res.writeHead(421, { 'content-type': 'text/plain', connection: 'close' }).end('misdirected request: unknown host\n');
+        return;
+      }
+      route(req, res);
+    },
+  );
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    if (handleStatusRoute(req, res, room, metrics, admin, clock)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
     }
     if (!staticFiles.handle(req, res)) res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('method not allowed');
+  };
+  connections.attach(http);
+  http.on('upgrade', (req, socket, head) => {
+    connections.requestStarted(req.socket);
+    if (!hosts.allows(req.headers.host)) {
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    gateway.handleUpgrade(req, socket, head);
   });
-  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   http.on('clientError', (_err, socket) => socket.destroy());
+  // After listen, an 'error' on the server is an accept failure (ENOMEM, or EMFILE when libuv's
+  // reserve descriptor trick could not help): a refused connection, never a reason to exit.
+  const acceptErrors = new BurstLog(logger, 'error', 'accept_failed', undefined, clock);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => {
       http.off('error', reject);
+      http.on('error', (err: NodeJS.ErrnoException) => acceptErrors.note(err.code ?? 'unknown', { code: err.code, err: err.message }));
       resolve();
     });
   });
   const port = (http.address() as AddressInfo).port;
   const tickLoop = new TickLoop(tickMs(config.rules), clock, () => {
     try {
-      const t0 = performance.now();
-      room.tick();
-      metrics.tick(performance.now() - t0);
+      const t0 = clock.now();
+      try {
+        room.tick();
+      } finally {
+        // The tick's frames leave now, even if a recipient threw: held over to the next tick
+        // they could land after control messages sent in between.
+        stateWriter.flush();
+      }
+      metrics.tick(clock.now() - t0);
     } catch (err) {
       logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
     }
@@ -102,10 +161,9 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   tickLoop.start();
   metrics.start();
   gateway.start();
-  const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
-  flush.unref();
+  const flush = repeat(clock, config.positionFlushMs, () => room.flushPositions());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs });
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
   let stopped = false;
   return {
@@ -115,24 +173,37 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     room,
     gateway,
     metrics,
+    connections,
     async stop(retryAfterMs = 1000) {
       if (stopped) return;
       stopped = true;
       tickLoop.stop();
       metrics.stop();
-      clearInterval(flush);
+      flush.stop();
       room.shutdown(retryAfterMs);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         // Give close frames a moment to leave, then cut whatever is still open.
-        setTimeout(() => {
+        clock.setTimeout(() => {
           gateway.close();
           http.closeAllConnections();
-        }, 200).unref();
+        }, 200);
       });
+      connections.close();
+      acceptErrors.flush();
       await storage.close();
       await stateWriter.close();
       logger.log('info', 'stopped', {});
     },
   };
+}
+
+/** SQLite unless --postgres names a database (cluster nodes share one). */
+async function openConfiguredStorage(config: ServerConfig, logger: Logger, clock: Clock): Promise<Storage> {
+  if (!config.postgresUrl) return openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit, clock });
+  return openPostgresStorage({
+    url: config.postgresUrl,
+    chatHistoryLimit: config.chatHistoryLimit,
+    onIdleError: (err) => logger.log('warn', 'postgres_idle_error', { err: err.message }),
+  });
 }

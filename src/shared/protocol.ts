@@ -16,9 +16,14 @@ import * as z from 'zod/mini';
 import { CHARACTER_COUNT, CHAT_MAX_CHARS, MAX_INPUTS_PER_MESSAGE } from './limits.js';
 import { DIR_MASK } from './movement.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** The WebSocket subprotocol names the version; a resume token may ride along (see resume-offer). */
 export const SUBPROTOCOL = `tether.${PROTOCOL_VERSION}`;
+/**
+ * Versions a server accepts, newest first. 2 only adds to 1 (binary inputs, `ping.rtt`,
+ * `pong.held`), so a tether.1 client is served as before (docs/protocol.md, "Versions").
+ */
+export const ACCEPTED_VERSIONS: readonly number[] = [2, 1];
 
 /** An integer, optionally bounded (inclusive). */
 const int = (min?: number, max?: number) =>
@@ -131,7 +136,8 @@ export type Welcome = z.infer<typeof WelcomeSchema>;
 
 export const ResumeFailedSchema = z.object({
   t: z.literal('resume_failed'),
-  reason: z.enum(['unknown', 'expired', 'version']),
+  /** The only reason: the server cannot tell an expired token from one it never issued. */
+  reason: z.enum(['unknown']),
 });
 
 export const PlayerJoinedSchema = z.object({ t: z.literal('joined'), player: PlayerInfoSchema });
@@ -143,7 +149,7 @@ export const PresenceSchema = z.object({
 export const PlayerLeftSchema = z.object({
   t: z.literal('left'),
   id: int(),
-  reason: z.enum(['closed', 'grace_expired', 'kicked', 'shutdown']),
+  reason: z.enum(['closed', 'grace_expired', 'shutdown']),
 });
 
 export const ChatLineSchema = z.object({
@@ -170,10 +176,7 @@ export const ErrorCodeSchema = z.enum([
   'name_invalid',
   'name_taken',
   'bad_password',
-  'server_full',
-  'not_joined',
   'already_joined',
-  'bad_message',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorSchema = z.object({ t: z.literal('error'), code: ErrorCodeSchema, message: z.string() });
@@ -267,8 +270,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return `invalid ${issue.format}`;
     case 'invalid_value':
       return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}`.slice(0, 120);
-    default:
-      return issue.code ?? 'invalid';
+    case 'unrecognized_keys':
+      return `unknown field ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`.slice(0, 120);
+    case 'invalid_union':
+    case 'invalid_key':
+    case 'invalid_element':
+    case 'not_multiple_of':
+    case 'custom':
+      return issue.code;
   }
 }
 

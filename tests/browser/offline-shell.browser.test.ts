@@ -14,6 +14,15 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildClient } from '../../scripts/build-client.js';
 import { joinAs, RESULTS_DIR, selfOf, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
+import type { PageCanvas, PageDocument, PageElement, PageWindow } from '../support/page-globals.js';
+
+// The page's globals, as the callbacks run inside Chromium use them (see tests/support/page-globals.ts).
+declare const window: PageWindow;
+declare const document: PageDocument & { readonly documentElement: { readonly outerHTML: string } };
+declare const sessionStorage: { getItem(key: string): string | null };
+declare const navigator: { readonly serviceWorker: { readonly ready: Promise<unknown>; getRegistration(): Promise<{ readonly installing: { state: string } | null; readonly waiting: { state: string } | null; readonly active: { state: string } | null } | undefined> } };
+declare const caches: { keys(): Promise<string[]>; open(name: string): Promise<{ keys(): Promise<Array<{ readonly url: string }>> }> };
+declare function requestAnimationFrame(cb: () => void): number;
 
 let fx: BrowserFixture;
 
@@ -58,7 +67,7 @@ async function cachesBecome(page: Page, version: string | null, ms = 20_000): Pr
 /** Distinct colours in the middle of the canvas: a drawn world has many, a blank page one. */
 function coloursAtCentre(page: Page): Promise<number> {
   return page.evaluate(() => {
-    const canvas = document.getElementById('game') as HTMLCanvasElement;
+    const canvas = document.querySelector('#game') as PageCanvas;
     const ctx = canvas.getContext('2d')!;
     const w = 160;
     const data = ctx.getImageData(Math.floor(canvas.width / 2 - w / 2), Math.floor(canvas.height / 2 - w / 2), w, w).data;
@@ -70,7 +79,7 @@ function coloursAtCentre(page: Page): Promise<number> {
 
 const restoredAndReconnecting = (page: Page): Promise<unknown> =>
   page.waitForFunction(
-    () => window.__tether?.restored === true && window.__tether.inGame && document.getElementById('net-indicator')?.dataset['state'] === 'reconnecting',
+    () => window.__tether?.restored === true && window.__tether.inGame && document.querySelector('#net-indicator')?.dataset['state'] === 'reconnecting',
     undefined,
     { timeout: 3000 },
   );
@@ -110,7 +119,7 @@ test('a new deployment takes over at the next load, never mixing an old page wit
   });
   await joinAs(player, 'Update·Me', 1);
   await cached(player.page);
-  const scriptOf = (): Promise<string> => player.page.evaluate(() => new URL(document.querySelector<HTMLScriptElement>('script[type="module"]')!.src).pathname);
+  const scriptOf = (): Promise<string> => player.page.evaluate(() => new URL((document.querySelector('script[type="module"]') as PageElement & { readonly src: string }).src).pathname);
   const v1 = await scriptOf();
 
   // Deploy: the same folder, rebuilt with other content (the v1 files are gone from the server).

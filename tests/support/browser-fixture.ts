@@ -8,10 +8,14 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { buildClient } from '../../scripts/build-client.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { startFixture, type Fixture } from './server-fixture.js';
+import type { PageWindow } from './page-globals.js';
+
+// The page's globals, for the callbacks that run in Chromium (see page-globals.ts).
+declare const window: PageWindow;
 
 export const CHROMIUM_PATH = process.env['TETHER_CHROMIUM'] ?? '/usr/bin/chromium';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -60,8 +64,8 @@ export interface BrowserFixture {
   readonly browser: Browser;
   /** http://127.0.0.1:<port>/ */
   readonly baseUrl: string;
-  /** A page in its own browser context: its own storage and network, like a separate browser. */
-  newPlayer(path?: string): Promise<PlayerPage>;
+  /** A page in its own browser context: its own storage and network, like a separate browser. `device`: e.g. playwright-core's devices['Pixel 7']. */
+  newPlayer(path?: string, device?: BrowserContextOptions): Promise<PlayerPage>;
   /** Another tab of the same browser context (shared localStorage). */
   newTab(of: PlayerPage, path?: string): Promise<PlayerPage>;
   close(): Promise<void>;
@@ -97,8 +101,8 @@ export async function startBrowserFixture(overrides: Partial<ServerConfig> = {})
     server,
     browser,
     baseUrl,
-    async newPlayer(path = '') {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+    async newPlayer(path = '', device) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN', ...device });
       contexts.push(context);
       const page = await context.newPage();
       const errors = watch(page);

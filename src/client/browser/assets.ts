@@ -12,20 +12,21 @@ import char5 from '../../../public/assets/characters/char-5.png';
 import tileJson from '../../../public/assets/tiles.json';
 import tilesUrl from '../../../public/assets/tiles.png';
 import { CHARACTER_COUNT } from '../../shared/limits.js';
+import type { TileName } from '../../shared/world-map.js';
 
 /** One sheet per character id (CHARACTER_COUNT of them). */
 const CHARACTER_URLS: readonly string[] = [char0, char1, char2, char3, char4, char5].slice(0, CHARACTER_COUNT);
 
 export const FRAME = 32;
-export const TILE = 32;
 
-export type TileName = 'grass0' | 'grass1' | 'grass2' | 'flowers' | 'dirt' | 'water' | 'stone' | 'bush' | 'tree' | 'sand';
+/** A column of tiles.png: the map's tiles, and the tree alone on transparency (drawn over players). */
+export type ArtTile = TileName | 'tree_sprite';
 
 export interface Assets {
   readonly characters: readonly HTMLImageElement[];
   readonly tiles: HTMLImageElement;
   /** Column of each tile in tiles.png. */
-  readonly tileIndex: Readonly<Record<TileName, number>>;
+  readonly tileIndex: Readonly<Record<ArtTile, number>>;
 }
 
 function loadImage(src: string): Promise<HTMLImageElement> {
@@ -37,11 +38,11 @@ function loadImage(src: string): Promise<HTMLImageElement> {
   });
 }
 
-const KNOWN_TILES: readonly TileName[] = ['grass0', 'grass1', 'grass2', 'flowers', 'dirt', 'water', 'stone', 'bush', 'tree', 'sand'];
+const KNOWN_TILES: readonly ArtTile[] = ['grass0', 'grass1', 'grass2', 'flowers', 'dirt', 'water', 'stone', 'bush', 'tree', 'sand', 'tree_sprite'];
 
 /** The generator's index, bundled (200 bytes: cheaper than a request); a missing key keeps its default column. */
-function tileIndexFrom(json: { tiles?: Record<string, unknown> }): Record<TileName, number> {
-  const out = Object.fromEntries(KNOWN_TILES.map((name, i) => [name, i])) as Record<TileName, number>;
+function tileIndexFrom(json: { tiles?: Record<string, unknown> }): Record<ArtTile, number> {
+  const out = Object.fromEntries(KNOWN_TILES.map((name, i) => [name, i])) as Record<ArtTile, number>;
   for (const key of KNOWN_TILES) {
     const v = json.tiles?.[key];
     if (typeof v === 'number') out[key] = v;

@@ -17,35 +17,41 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
+import { repeat, type Repeating } from '../../shared/repeat.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
-import { SUBPROTOCOL, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
+import { ACCEPTED_VERSIONS, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
 import { decodeInputFrame } from '../../shared/input-codec.js';
 import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
 import type { Logger } from '../logger.js';
 import { ClientLink } from './client-link.js';
+import { addressKey } from './client-address.js';
+import { directStateWriter, type StateWriter } from './state-writer.js';
 
 export interface GatewayOptions {
   readonly helloTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly deadAfterMs: number;
+  /** Per client address (addressKey: an IPv4 address or IPv6 /64), loopback included. */
   readonly maxConnectionsPerAddress: number;
-  readonly limitLoopback: boolean;
+  /** The client's address (client-address.ts: the peer, or what a trusted proxy says). */
+  readonly addressOf: (req: IncomingMessage) => string;
   readonly allowedOrigins: readonly string[];
   /** Messages per second one connection may send before it counts as a flood. */
   readonly maxMessagesPerSecond: number;
+  /** How the links write state frames (default: socket.write each); flushed after each tick. */
+  readonly stateWriter?: StateWriter;
 }
 
 /** RFC 6455's "message too big", the code ws uses for its own hard cut too. */
 const MESSAGE_TOO_BIG = 1009;
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export class Gateway {
   private readonly wss: WebSocketServer;
   readonly links = new Set<ClientLink>();
   private readonly perAddress = new Map<string, number>();
   private nextConnId = 1;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: Repeating | null = null;
   rejected = 0;
   /** Metrics hooks (set by tether-server). */
   metrics: { rtt(ms: number): void; rejected(reason: string): void; linkClosed(bytesOut: number): void } | null = null;
@@ -62,10 +68,11 @@ export class Gateway {
       // between MAX_FRAME_BYTES and this are refused in the message handler with a reason.
       maxPayload: MAX_FRAME_BYTES * 4,
       perMessageDeflate: false,
-      // Pick our version; if the client speaks another tether version, still accept it so we can
-      // close with a clear reason instead of a failed handshake the browser cannot explain.
+      // Pick the newest version both speak; if the client speaks only another tether version,
+      // still accept it so we can close with a clear reason instead of a failed handshake the
+      // browser cannot explain (and so with none: no subprotocol in the answer, then 4000).
       handleProtocols: (protocols) => {
-        if (protocols.has(SUBPROTOCOL)) return SUBPROTOCOL;
+        for (const v of ACCEPTED_VERSIONS) if (protocols.has(`tether.${v}`)) return `tether.${v}`;
         for (const p of protocols) if (p.startsWith('tether.')) return p;
         return false;
       },
@@ -73,8 +80,7 @@ export class Gateway {
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => this.checkLiveness(), this.opts.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeat = repeat(this.clock, this.opts.heartbeatMs, () => this.checkLiveness());
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -101,21 +107,24 @@ export class Gateway {
       this.logger.log('warn', 'upgrade_refused', { reason: 'origin', origin });
       return refuse(socket, 403, 'Forbidden origin');
     }
-    const addr = req.socket.remoteAddress ?? 'unknown';
-    const count = this.perAddress.get(addr) ?? 0;
-    if (count >= this.opts.maxConnectionsPerAddress && (this.opts.limitLoopback || !LOOPBACK.test(addr))) {
-      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr, count });
+    const addr = this.opts.addressOf(req);
+    const key = addressKey(addr);
+    const count = this.perAddress.get(key) ?? 0;
+    if (count >= this.opts.maxConnectionsPerAddress) {
+      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr: key, count });
       return refuse(socket, 429, 'Too many connections from this address');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr, key));
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
-    const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger);
+  private accept(ws: WebSocket, req: IncomingMessage, addr: string, key: string): void {
+    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock, this.logger, this.opts.stateWriter ?? directStateWriter, () => this.room.playerIdOf(link), key);
     this.links.add(link);
-    this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
+    this.perAddress.set(key, (this.perAddress.get(key) ?? 0) + 1);
     let windowStart = this.clock.now();
     let windowCount = 0;
+    /** The protocol version this connection speaks (from the selected subprotocol; NaN: none). */
+    const version = ws.protocol.startsWith('tether.') ? Number(ws.protocol.slice('tether.'.length)) : Number.NaN;
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       // Once we have decided to close a connection (flood, violation, slow reader, kick), nothing
@@ -133,10 +142,11 @@ export class Gateway {
       const bytes = rawLength(data);
       if (bytes > MAX_FRAME_BYTES) return this.violation(link, MESSAGE_TOO_BIG, `frame too large: ${bytes} bytes, the limit is ${MAX_FRAME_BYTES}`);
       if (isBinary) return this.handleBinary(link, data);
-      this.handleFrame(link, rawToString(data));
+      this.handleFrame(link, rawToString(data), version);
     });
-    ws.on('pong', () => {
+    ws.on('pong', (payload: Buffer) => {
       link.lastHeardMs = this.clock.now();
+      if (link.reads.answered(payload)) return;
       if (link.pingSentMs > 0) {
         link.rttMs = link.lastHeardMs - link.pingSentMs;
         link.pingSentMs = 0;
@@ -149,12 +159,13 @@ export class Gateway {
     ws.on('close', (code: number, reason: Buffer) => {
       this.links.delete(link);
       this.metrics?.linkClosed(link.bytesOut);
-      const left = (this.perAddress.get(addr) ?? 1) - 1;
-      if (left <= 0) this.perAddress.delete(addr);
-      else this.perAddress.set(addr, left);
-      clearTimeout(helloTimer);
+      const left = (this.perAddress.get(key) ?? 1) - 1;
+      if (left <= 0) this.perAddress.delete(key);
+      else this.perAddress.set(key, left);
+      this.clock.clearTimeout(helloTimer);
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
+      link.ended();
       this.logger.log('debug', 'close', { conn: link.connId, code, reason: reason.toString().slice(0, 80) });
       // An event listener that throws would be an uncaught exception: contain it here.
       try {
@@ -164,26 +175,26 @@ export class Gateway {
       }
     });
 
-    const helloTimer = setTimeout(() => {
-      if (link.playerId === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
+    const helloTimer = this.clock.setTimeout(() => {
+      if (this.room.playerIdOf(link) === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
     }, this.opts.helloTimeoutMs);
-    helloTimer.unref();
 
-    if (ws.protocol !== SUBPROTOCOL) {
-      return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${SUBPROTOCOL}, client offered ${ws.protocol || 'none'}`);
+    if (!ACCEPTED_VERSIONS.includes(version)) {
+      const speaks = ACCEPTED_VERSIONS.map((v) => `tether.${v}`).join(' and ');
+      return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${speaks}, client offered ${ws.protocol || 'none'}`);
     }
     const offer = parseResumeOffer(protocolsOf(req));
-    if (offer) this.guard(link, () => this.room.tryResume(link, offer));
+    if (offer) this.room.tryResume(link, offer).catch((err: unknown) => this.internalError(link, err));
   }
 
   /** The validation boundary: every inbound text frame passes here (binary ones: handleBinary). */
-  private handleFrame(link: ClientLink, text: string): void {
+  private handleFrame(link: ClientLink, text: string, version: number): void {
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       const code = decoded.kind === 'unknown_type' ? CloseCode.UnknownMessage : CloseCode.ProtocolViolation;
       return this.violation(link, code, decoded.detail);
     }
-    this.guard(link, () => this.dispatch(link, decoded.value));
+    this.guard(link, () => this.dispatch(link, decoded.value, version));
   }
 
   /**
@@ -200,20 +211,10 @@ export class Gateway {
     }
   }
 
-  private dispatch(link: ClientLink, msg: ClientMessage): void {
+  private dispatch(link: ClientLink, msg: ClientMessage, version: number): void {
     switch (msg.t) {
       case 'hello':
-        if (link.playerId !== null || link.joining) {
-          link.send({ t: 'error', code: 'already_joined', message: 'This connection has already joined.' });
-          return;
-        }
-        link.joining = true;
-        this.room
-          .join(link, msg)
-          .catch((err: unknown) => this.internalError(link, err))
-          .finally(() => {
-            link.joining = false;
-          });
+        this.room.join(link, msg).catch((err: unknown) => this.internalError(link, err));
         return;
       case 'input':
         return this.room.inputRuns(link, msg.seq, [msg.dirs, 1]);
@@ -231,8 +232,10 @@ export class Gateway {
         const tick = this.room.world.tick;
         const pong = (heldMs: number) => ({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick, held: heldMs }) as const;
         // A joined link gets a state frame every tick: the pong rides in its write, saying how
-        // long it waited. Before joining there is no state frame to ride with.
-        if (link.playerId === null) link.send(pong(0));
+        // long it waited. Before joining there is no state frame to ride with, and a tether.1
+        // client does not know `held`: both are answered at once, as version 1 promised.
+        if (version < 2) link.send({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick });
+        else if (this.room.playerIdOf(link) === null) link.send(pong(0));
         else link.sendLater(() => encodeMessage(pong(Math.round(this.clock.now() - answeredMs))));
         return;
       }
@@ -254,22 +257,33 @@ export class Gateway {
   }
 
   private internalError(link: ClientLink, err: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: link.connId, player: link.playerId, err: err instanceof Error ? err.stack : String(err) });
+    this.logger.log('error', 'handler_failed', { conn: link.connId, player: this.room.playerIdOf(link), err: err instanceof Error ? err.stack : String(err) });
     link.close(CloseCode.InternalError, 'internal error');
   }
 
-  private violation(link: ClientLink, code: number, reason: string): void {
+  private violation(link: ClientLink, code: number, reason: string, figures: Record<string, number> = {}): void {
     this.rejected++;
     this.metrics?.rejected(closeCodeName(code));
-    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress });
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: this.room.playerIdOf(link), code, reason, addr: link.remoteAddress, ...figures });
     link.close(code, reason);
   }
 
   private checkLiveness(): void {
     const now = this.clock.now();
     for (const link of this.links) {
+      // A link that also went silent is left to the liveness rule below (dead, no handshake);
+      // one that keeps talking but does not read is a slow reader.
+      const talking = now - link.lastHeardMs < 2 * this.opts.heartbeatMs;
+      const unread = link.closed || !talking ? null : link.reads.overdue(link.bytesOut, now);
+      if (unread) {
+        const figures = { unreadBytes: unread.unreadBytes, waitedMs: Math.round(unread.waitedMs), bufferedBytes: link.bufferedAmount, statesSkipped: link.statesSkipped };
+        this.violation(link, CloseCode.SlowReader, `slow reader: nothing read for ${(unread.waitedMs / 1000).toFixed(1)} s`, figures);
+        continue;
+      }
+      const probe = link.closed ? null : link.reads.due(link.bytesOut, now);
+      if (probe) link.probe(probe);
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
-        this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
+        this.logger.log('info', 'link_dead', { conn: link.connId, player: this.room.playerIdOf(link), silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
       } else if (now - link.lastHeardMs >= this.opts.heartbeatMs) {
         if (link.pingSentMs === 0) link.pingSentMs = now;
@@ -288,7 +302,8 @@ export class Gateway {
   }
 
   close(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     for (const link of this.links) link.terminate();
     this.wss.close();
   }

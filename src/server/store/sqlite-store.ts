@@ -3,6 +3,8 @@
  * AUTOINCREMENT so a player id is never handed out twice, even after deletes or restarts.
  * Chat history is trimmed to a bound so the file cannot grow without limit.
  */
+import type { Clock } from '../../shared/clock.js';
+import { systemClock } from '../../shared/system-clock.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -16,6 +18,7 @@ import {
   type Storage,
   type StoredChatLine,
 } from './store.js';
+import { profileFromRow, type ProfileRow } from './profile-row.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -40,26 +43,18 @@ CREATE TABLE IF NOT EXISTS chat (
 );
 `;
 
-interface ProfileRow {
-  id: number;
-  name: string;
-  name_key: string;
-  character: number;
-  x: number;
-  y: number;
-  facing: number;
-  account_token_hash: string;
-}
-
 export interface SqliteStorageOptions {
   /** A file path, or ':memory:'. */
   readonly path: string;
   /** Chat lines kept in the database. */
   readonly chatHistoryLimit: number;
+  /** Where the rows' created/updated times come from (default: the system clock). */
+  readonly clock?: Pick<Clock, 'wallMs'>;
 }
 
 export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const clock = opts.clock ?? systemClock;
   const db = new Database(opts.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -83,10 +78,10 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   const profiles: ProfileStore = {
     async findByNameKey(nameKey) {
       const row = byKey.get(nameKey);
-      return row ? toRecord(row) : undefined;
+      return row ? profileFromRow(row) : undefined;
     },
     async create(p: NewProfile): Promise<ProfileRecord> {
-      const now = Date.now();
+      const now = clock.wallMs();
       try {
         const info = insert.run(p.name, p.nameKey, p.character, p.x, p.y, p.accountTokenHash, now, now);
         return { ...p, id: Number(info.lastInsertRowid), facing: 0 };
@@ -96,10 +91,10 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
       }
     },
     async updateAppearance(id, name, character) {
-      appearance.run(name, character, Date.now(), id);
+      appearance.run(name, character, clock.wallMs(), id);
     },
     async savePositions(rows) {
-      if (rows.length > 0) savePositions(rows, Date.now());
+      if (rows.length > 0) savePositions(rows, clock.wallMs());
     },
   };
 
@@ -119,18 +114,5 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
     async close() {
       db.close();
     },
-  };
-}
-
-function toRecord(r: ProfileRow): ProfileRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    nameKey: r.name_key,
-    character: r.character,
-    x: r.x,
-    y: r.y,
-    facing: r.facing,
-    accountTokenHash: r.account_token_hash,
   };
 }
