@@ -20,7 +20,7 @@ import type { PageCanvas, PageDocument, PageElement, PageWindow } from '../suppo
 declare const window: PageWindow;
 declare const document: PageDocument & { readonly documentElement: { readonly outerHTML: string } };
 declare const sessionStorage: { getItem(key: string): string | null };
-declare const navigator: { readonly serviceWorker: { readonly ready: Promise<unknown>; getRegistration(): Promise<{ readonly installing: { state: string } | null; readonly waiting: { state: string } | null; readonly active: { state: string } | null } | undefined> } };
+declare const navigator: { readonly serviceWorker: { readonly ready: Promise<unknown>; getRegistration(): Promise<{ update(): Promise<unknown>; readonly installing: { state: string } | null; readonly waiting: { state: string } | null; readonly active: { state: string } | null } | undefined> } };
 declare const caches: { keys(): Promise<string[]>; open(name: string): Promise<{ keys(): Promise<Array<{ readonly url: string }>> }> };
 declare function requestAnimationFrame(cb: () => void): number;
 
@@ -53,6 +53,9 @@ async function cachesBecome(page: Page, version: string | null, ms = 20_000): Pr
   for (;;) {
     const keys = await page.evaluate(() => caches.keys());
     if (version === null ? keys.some((k) => k.startsWith('tether-')) : keys.length === 1 && keys[0] === `tether-${version}`) return;
+    // The page asks for an update check once live, the browser on navigations; asking again
+    // here keeps the test from depending on when either one ran on a busy machine.
+    if (version !== null) await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()).catch(() => undefined));
     if (Date.now() > until) {
       const workers = await page.evaluate(async () => {
         const r = await navigator.serviceWorker.getRegistration();
