@@ -48,7 +48,9 @@ async function cached(page: Page): Promise<string[]> {
  * Waits until the page's caches are exactly this version's (or, for null, any version's). Polled
  * from here: the Cache API is async, and waitForFunction does not await a predicate's promise.
  */
-async function cachesBecome(page: Page, version: string | null, ms = 20_000): Promise<void> {
+// 60 s: on a loaded machine Chromium was seen taking over 20 s to finish a new version's install
+// and activation (the registration stuck in `activating`); on a quiet one it takes about a second.
+async function cachesBecome(page: Page, version: string | null, ms = 60_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     const keys = await page.evaluate(() => caches.keys());
