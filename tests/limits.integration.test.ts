@@ -157,7 +157,7 @@ test('chat length: 200 characters pass, 201 are too_long, blank is empty, an ove
   assert.equal((await p.next((m) => m['id'] === 'blank' && m['t'] === 'chat_rejected'))['reason'], 'empty');
   await p.next((m) => m['t'] === 'chat' && m['echo'] === 'ok');
   const bidi = await p.next((m) => m['t'] === 'chat' && m['echo'] === 'bidi');
-  assert.equal(bidi['text'], 'abc def g');
+  assert.equal(bidi['text'], 'abcdef g', 'the override is removed, the control becomes a space');
   assert.ok(fx.logs.some((l) => l.event === 'chat_rejected' && l['reason'] === 'too_long'), 'logged');
   send('huge', 'x'.repeat(CHAT_MAX_CHARS * 4 + 1));
   const closed = await p.closed;
@@ -332,8 +332,8 @@ test('slow reader: a client that stops reading is closed with 4008 once its cont
   // Still alive (it keeps sending), just never reading.
   const alive = setInterval(() => slow.ws.send(JSON.stringify({ t: 'ping', id: 1, ct: 0 })), 500);
   const chatters = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => lightPlayer(fx.wsUrl, `Chatter${i}`)));
-  // The largest line the rules allow: 200 characters, each a letter with three accents (1.4 kB).
-  const line = 'x\u0301\u0302\u0303'.repeat(CHAT_MAX_CHARS);
+  // About the largest line the rules allow: 200 emoji (800 bytes; the cap is CHAT_MAX_BYTES).
+  const line = '\u{1F600}'.repeat(CHAT_MAX_CHARS);
   let n = 0;
   // ~167 lines per second per chatter: under the flood limit.
   const chat = setInterval(() => {

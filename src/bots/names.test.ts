@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRng } from '../shared/rng.js';
-import { checkName, graphemeCount, nameKey } from '../shared/names.js';
+import { checkName, graphemeCount } from '../shared/names.js';
+import { nameKey } from '../shared/name-key.js';
 import { botName } from './names.js';
 
 test('bot names are valid, at most 16 characters, mix Chinese and Latin, and never collide (even folded)', () => {

@@ -30,6 +30,14 @@ export interface ServerConfig {
    * 0 turns the helper thread off.
    */
   readonly parallelSendMin: number;
+  /** Profiles unused (no join, no movement) for this many days are deleted; 0 keeps them for ever. */
+  readonly profileExpiryDays: number;
+  /** Bodies in the world (live and in grace); kept below the snapshot format's 65,535. */
+  readonly maxPlayers: number;
+  /** Bodies in grace (dropped, not yet resumed) one address may have at once. */
+  readonly maxGracePerAddress: number;
+  /** New profiles (names) one address may create per hour. */
+  readonly newProfilesPerAddressHour: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -50,6 +58,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logLevel: 'info',
   publicDir: './public',
   parallelSendMin: 256,
+  profileExpiryDays: 180,
+  maxPlayers: 5000,
+  maxGracePerAddress: 8,
+  newProfilesPerAddressHour: 20,
 };
 
 export const HELP = `Usage: npm start -- [options]     (or: node --import tsx src/server/main.ts [options])
@@ -70,6 +82,14 @@ Options (environment variable in brackets):
   --log-level LEVEL         debug | info | warn | error | silent [TETHER_LOG_LEVEL] (default info)
   --parallel-send-min N     ticks with N or more players write state from two threads;
                             0 turns that off [TETHER_PARALLEL_SEND_MIN]          (default 256)
+  --profile-expiry-days N   delete profiles unused for N days, at start-up and daily;
+                            0 keeps them [TETHER_PROFILE_EXPIRY_DAYS]            (default 180)
+  --max-players N           bodies in the world, live or in grace, at most 60000
+                            [TETHER_MAX_PLAYERS]                                 (default 5000)
+  --max-grace-per-ip N      dropped players in their grace period per address
+                            [TETHER_MAX_GRACE_PER_IP]                            (default 8)
+  --new-names-per-ip-hour N new profiles one address may create per hour
+                            [TETHER_NEW_NAMES_PER_IP_HOUR]                       (default 20)
   -h, --help                show this help
 `;
 
@@ -92,6 +112,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       password: { type: 'string' },
       'log-level': { type: 'string' },
       'parallel-send-min': { type: 'string' },
+      'profile-expiry-days': { type: 'string' },
+      'max-players': { type: 'string' },
+      'max-grace-per-ip': { type: 'string' },
+      'new-names-per-ip-hour': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -118,6 +142,11 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     password: pick(values.password, 'TETHER_PASSWORD') ?? '',
     logLevel: logLevel as ServerConfig['logLevel'],
     parallelSendMin: num(pick(values['parallel-send-min'], 'TETHER_PARALLEL_SEND_MIN'), d.parallelSendMin, 'parallel send minimum', 0, 1_000_000),
+    profileExpiryDays: num(pick(values['profile-expiry-days'], 'TETHER_PROFILE_EXPIRY_DAYS'), d.profileExpiryDays, 'profile expiry days', 0, 100_000),
+    // The snapshot format counts bodies in 16 bits; the margin covers bodies joining mid-tick.
+    maxPlayers: num(pick(values['max-players'], 'TETHER_MAX_PLAYERS'), d.maxPlayers, 'max players', 1, 60_000),
+    maxGracePerAddress: num(pick(values['max-grace-per-ip'], 'TETHER_MAX_GRACE_PER_IP'), d.maxGracePerAddress, 'grace bodies per address', 0, 1_000_000),
+    newProfilesPerAddressHour: num(pick(values['new-names-per-ip-hour'], 'TETHER_NEW_NAMES_PER_IP_HOUR'), d.newProfilesPerAddressHour, 'new names per address per hour', 1, 1_000_000),
   };
 }
 

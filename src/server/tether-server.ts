@@ -18,7 +18,10 @@ import { handleStatusRoute } from './net/status-routes.js';
 import { serveStatic } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
+import { DAY_MS, expireProfiles, rekeyProfiles } from './store/profile-upkeep.js';
 import type { Storage } from './store/store.js';
+
+const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export interface TetherServer {
   readonly port: number;
@@ -44,12 +47,36 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
-    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1, stateWriter },
+    {
+      rules: config.rules,
+      graceMs: config.graceMs,
+      password: config.password,
+      chatMemoryLimit: config.chatHistoryLimit,
+      chatBurst: 5,
+      chatPerSecond: 1,
+      stateWriter,
+      maxPlayers: config.maxPlayers,
+      maxGracePerAddress: config.maxGracePerAddress,
+      newProfilesPerAddressHour: config.newProfilesPerAddressHour,
+      // The same exemption as the gateway's per-address connection limit.
+      exemptAddress: (addr) => !config.limitLoopback && LOOPBACK.test(addr),
+    },
     storage,
     clock,
     logger,
   );
   await room.load();
+  await rekeyProfiles(storage.profiles, logger);
+  const upkeep = async () => {
+    try {
+      await expireProfiles(storage.profiles, config.profileExpiryDays, new Set(room.roster().map((p) => p.id)), Date.now(), logger);
+    } catch (err) {
+      logger.log('error', 'profile_expiry_failed', { err: String(err) });
+    }
+  };
+  await upkeep();
+  const daily = setInterval(() => void upkeep(), DAY_MS);
+  daily.unref();
   const gateway = new Gateway(
     {
       helloTimeoutMs: config.helloTimeoutMs,
@@ -116,6 +143,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       tickLoop.stop();
       metrics.stop();
       clearInterval(flush);
+      clearInterval(daily);
       room.shutdown(retryAfterMs);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

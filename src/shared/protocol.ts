@@ -108,7 +108,10 @@ export const WelcomeSchema = z.object({
   resumed: z.boolean(),
   graceMs: z.number(),
   rules: RulesSchema,
+  /** The players nearest to you (you included); in a crowded world not everyone, see rosterRest. */
   players: z.array(PlayerInfoSchema),
+  /** How many more players follow in `roster` messages (absent: none, `players` is everyone). */
+  rosterRest: z.number().int().min(0).optional(),
   tick: z.number().int(),
   serverTimeMs: z.number(),
   /** The last input sequence number the server processed for this player (0: none). */
@@ -120,6 +123,13 @@ export type Welcome = z.infer<typeof WelcomeSchema>;
 export const ResumeFailedSchema = z.object({
   t: z.literal('resume_failed'),
   reason: z.enum(['unknown', 'expired', 'version']),
+});
+
+/** The rest of the roster after a welcome, in chunks; `rest` players still to come (0: complete). */
+export const RosterSchema = z.object({
+  t: z.literal('roster'),
+  players: z.array(PlayerInfoSchema),
+  rest: z.number().int().min(0),
 });
 
 export const PlayerJoinedSchema = z.object({ t: z.literal('joined'), player: PlayerInfoSchema });
@@ -159,6 +169,12 @@ export const ErrorCodeSchema = z.enum([
   'name_taken',
   'bad_password',
   'server_full',
+  /** The world holds as many players as it may; try again later. */
+  'world_full',
+  /** This address created too many new profiles lately; use a known name or wait. */
+  'too_many_new_names',
+  /** Too many joins or resumes in a short time; the message says how long to wait. */
+  'slow_down',
   'not_joined',
   'already_joined',
   'bad_message',
@@ -189,6 +205,7 @@ export const RestartingSchema = z.object({
 export const ServerMessageSchema = z.discriminatedUnion('t', [
   WelcomeSchema,
   ResumeFailedSchema,
+  RosterSchema,
   PlayerJoinedSchema,
   PresenceSchema,
   PlayerLeftSchema,

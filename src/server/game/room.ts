@@ -14,11 +14,17 @@ import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
 import { checkChatText } from '../../shared/chat-text.js';
 import type { Facing } from '../../shared/movement.js';
-import { checkName, nameKey } from '../../shared/names.js';
+import { checkName } from '../../shared/names.js';
+import { nameKey } from '../../shared/name-key.js';
 import { PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import { ChatRoom } from '../chat/chat-room.js';
-import { TokenBucket } from '../chat/token-bucket.js';
+import { ReplayPolicy } from '../chat/replay-policy.js';
+import { Admission, slowDown, type Refusal } from '../limits/admission.js';
+import { GraceLedger } from '../limits/grace-ledger.js';
+import { KeyedBuckets } from '../limits/keyed-buckets.js';
+import { DripFeed, listSource } from './drip-feed.js';
+import { WELCOME_PLAYERS, rosterSource, splitNearest } from './roster-welcome.js';
 import type { Logger } from '../logger.js';
 import type { ClientLink } from '../net/client-link.js';
 import { SessionRegistry, newSecret, hashSecret, secretMatches, type Session } from '../sessions/session-registry.js';
@@ -28,9 +34,8 @@ import type { StateWriter } from '../net/state-writer.js';
 import { World } from './world.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
-/** How much chat a fresh join sees, and the most a resume replays. */
-const HISTORY_ON_JOIN = 30;
-const REPLAY_LIMIT = 500;
+/** Replay and roster bytes one connection is sent per tick, on top of its state frame. */
+const DRIP_BYTES_PER_TICK = 4 * 1024;
 
 /** Wrong passwords one connection may send before it is closed with 4013. */
 export const MAX_PASSWORD_TRIES = 3;
@@ -49,6 +54,14 @@ export interface RoomOptions {
   readonly chatPerSecond: number;
   /** How state frames reach the sockets (default: socket.write each). */
   readonly stateWriter?: StateWriter;
+  /** Bodies in the world, live or in grace (default 5000). */
+  readonly maxPlayers?: number;
+  /** Bodies in grace per address (default 8). */
+  readonly maxGracePerAddress?: number;
+  /** New profiles per address per hour (default 20). */
+  readonly newProfilesPerAddressHour?: number;
+  /** Addresses the per-address limits skip (default: none). */
+  readonly exemptAddress?: (address: string) => boolean;
 }
 
 interface Player {
@@ -57,7 +70,8 @@ interface Player {
   character: number;
   link: ClientLink | null;
   readonly session: Session;
-  readonly chatBucket: TokenBucket;
+  /** The address of its latest connection (grace bodies are counted by it). */
+  address: string;
 }
 
 export class Room {
@@ -69,8 +83,13 @@ export class Room {
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: { resumed(latencyMs: number): void; resumeRefused(): void; disconnected(kind: 'dropped' | 'left' | 'grace_expired'): void } | null = null;
-  /** The chat token bucket for players who join from now on (tests and benchmarks raise it). */
-  chatRate: { burst: number; perSecond: number };
+  /** Chat rate by account: kept after a player leaves, so leaving and rejoining does not refill it. */
+  private chatLimits: KeyedBuckets<number>;
+  private readonly replay: ReplayPolicy;
+  private readonly admission: Admission;
+  private readonly grace: GraceLedger;
+  private readonly drip = new DripFeed(DRIP_BYTES_PER_TICK);
+  private readonly exempt: (address: string) => boolean;
 
   constructor(
     private readonly opts: RoomOptions,
@@ -80,13 +99,26 @@ export class Room {
     private readonly random: () => number = Math.random,
   ) {
     this.world = new World(opts.rules);
-    this.chatRate = { burst: opts.chatBurst, perSecond: opts.chatPerSecond };
+    this.chatLimits = new KeyedBuckets(opts.chatBurst, opts.chatPerSecond);
     this.chat = new ChatRoom(storage.chat, opts.chatMemoryLimit, logger);
+    this.exempt = opts.exemptAddress ?? (() => false);
+    this.replay = new ReplayPolicy(this.chat, (line) => Buffer.byteLength(encodeMessage(this.chatMessage(line))));
+    this.admission = new Admission({ maxPlayers: opts.maxPlayers ?? 5000, newProfilesPerAddressHour: opts.newProfilesPerAddressHour ?? 20, exempt: this.exempt });
+    this.grace = new GraceLedger(opts.maxGracePerAddress ?? 8);
     this.broadcaster = new StateBroadcaster(opts.stateWriter);
   }
 
   async load(): Promise<void> {
     await this.chat.load();
+  }
+
+  /** The chat rate (tests and benchmarks raise it); a new rate starts every account afresh. */
+  get chatRate(): { burst: number; perSecond: number } {
+    return { burst: this.chatLimits.capacity, perSecond: this.chatLimits.perSecond };
+  }
+
+  set chatRate(rate: { burst: number; perSecond: number }) {
+    this.chatLimits = new KeyedBuckets(rate.burst, rate.perSecond);
   }
 
   get playerCount(): number {
@@ -116,6 +148,7 @@ export class Room {
       this.metrics?.resumeRefused();
       return false;
     }
+    if (this.refuseTooOften(link, player.id, 'reconnects')) return false;
     this.metrics?.resumed(player.link ? 0 : this.clock.now() - (session.graceEndsAtMs - this.opts.graceMs));
     this.attach(player, link, CloseCode.Replaced, 'replaced by a newer connection of the same session');
     const token = this.sessions.rotate(session);
@@ -138,6 +171,8 @@ export class Room {
       if (link.badPasswords >= MAX_PASSWORD_TRIES) link.close(CloseCode.Unauthorized, 'wrong password, too many tries');
       return;
     }
+    const tooOften = this.admitAddress(link);
+    if (tooOften) return this.refuse(link, tooOften, 'join_rate');
     const checked = checkName(hello.name);
     if (!checked.ok) {
       link.send({ t: 'error', code: 'name_invalid', message: checked.reason });
@@ -154,7 +189,14 @@ export class Room {
       return;
     }
     if (link.closed) return;
+    if (profile && this.refuseTooOften(link, profile.id, 'joins')) return;
+    if (!this.players.has(profile?.id ?? -1)) {
+      const full = this.admission.newBody(this.players.size);
+      if (full) return this.refuse(link, full, 'world_full');
+    }
     if (!profile) {
+      const tooMany = this.admission.newProfile(link.remoteAddress, this.clock.now());
+      if (tooMany) return this.refuse(link, tooMany, 'new_names');
       newAccountToken = newSecret();
       const spawn = this.world.spawnPoint(this.random);
       try {
@@ -167,7 +209,11 @@ export class Room {
       if (link.closed) return;
     } else if (profile.name !== name || profile.character !== hello.character) {
       await this.storage.profiles.updateAppearance(profile.id, name, hello.character);
+    } else {
+      // Used now: it does not expire (profile-upkeep.ts).
+      await this.storage.profiles.touch(profile.id);
     }
+    if (link.closed) return;
     this.admit(link, profile, name, hello.character, newAccountToken, hello.lastChatSeq);
   }
 
@@ -184,8 +230,11 @@ export class Room {
       this.logger.log('info', 'takeover', { conn: link.connId, player: existing.id, name });
       return;
     }
+    const full = this.admission.newBody(this.players.size);
+    if (full) return this.refuse(link, full, 'world_full');
     const { session, token } = this.sessions.open(profile.id);
-    const player: Player = { id: profile.id, name, character, link: null, session, chatBucket: new TokenBucket(this.chatRate.burst, this.chatRate.perSecond, this.clock.now()) };
+    this.replay.sessionOpened(profile.id);
+    const player: Player = { id: profile.id, name, character, link: null, session, address: link.remoteAddress };
     this.players.set(player.id, player);
     this.world.add(player.id, profile.x, profile.y, profile.facing as Facing);
     this.attach(player, link, CloseCode.Replaced, 'replaced');
@@ -206,6 +255,8 @@ export class Room {
       player.session.graceTimer = null;
     }
     player.link = link;
+    player.address = link.remoteAddress;
+    this.grace.left(player.id);
     link.playerId = player.id;
     link.needsFullState = true;
     this.world.clearInputs(player.id);
@@ -218,6 +269,8 @@ export class Room {
 
   private sendWelcome(player: Player, link: ClientLink, resumeToken: string, accountToken: string | undefined, resumed: boolean, lastChatSeq: number | undefined): void {
     const wb = this.world.bodies.get(player.id)!;
+    // The nearest players now, the rest streamed (roster-welcome.ts): the welcome stays small.
+    const { near, rest } = splitNearest(this.players.values(), wb.body.x, wb.body.y, WELCOME_PLAYERS, (p) => this.world.bodies.get(p.id)?.body ?? wb.body);
     link.send({
       t: 'welcome',
       v: PROTOCOL_VERSION,
@@ -227,14 +280,46 @@ export class Room {
       resumed,
       graceMs: this.opts.graceMs,
       rules: this.opts.rules,
-      players: [...this.players.values()].map((p) => this.infoOf(p)),
+      players: near.map((p) => this.infoOf(p)),
+      ...(rest.length > 0 ? { rosterRest: rest.length } : {}),
       tick: this.world.tick,
       serverTimeMs: this.clock.now(),
       ackSeq: wb.ackSeq,
       chatSeq: this.chat.lastSeq,
     });
-    const missed = lastChatSeq === undefined ? this.chat.after(0, HISTORY_ON_JOIN) : this.chat.after(lastChatSeq, REPLAY_LIMIT);
-    for (const line of missed) link.send(this.chatMessage(line));
+    this.drip.cancel(player.id);
+    if (rest.length > 0) {
+      const ids = rest.map((p) => p.id);
+      this.drip.add(player.id, link, rosterSource(ids, (id) => {
+        const p = this.players.get(id);
+        return p ? this.infoOf(p) : undefined;
+      }));
+    }
+    // Missed chat, within this session's window and the requester's allowance (replay-policy.ts),
+    // paced over the next ticks.
+    const missed = this.replay.linesFor(player.id, this.exempt(link.remoteAddress) ? null : link.remoteAddress, lastChatSeq, this.clock.now());
+    if (missed.length > 0) this.drip.add(player.id, link, listSource(missed, (line) => Buffer.from(encodeMessage(this.chatMessage(line)), 'utf8')));
+  }
+
+  /** Per-address join/resume rate, before any lookup. */
+  private admitAddress(link: ClientLink): Refusal | null {
+    if (this.exempt(link.remoteAddress)) return null;
+    const verdict = this.replay.admitAddress(link.remoteAddress, this.clock.now());
+    return verdict.ok ? null : slowDown(verdict, 'joins from your network');
+  }
+
+  /** Per-account join/resume rate; refuses (and closes) when it is exceeded. */
+  private refuseTooOften(link: ClientLink, accountId: number, what: string): boolean {
+    const verdict = this.replay.admitAccount(accountId, this.clock.now());
+    if (verdict.ok) return false;
+    this.refuse(link, slowDown(verdict, what), 'join_rate');
+    link.close(CloseCode.Flood, 'too many joins or resumes');
+    return true;
+  }
+
+  private refuse(link: ClientLink, refusal: Refusal, reason: string): void {
+    link.send({ t: 'error', code: refusal.code, message: refusal.message });
+    this.logger.log('info', 'join_refused', { conn: link.connId, reason, addr: link.remoteAddress });
   }
 
   // ---- leaving -------------------------------------------------------------------------------
@@ -265,6 +350,14 @@ export class Room {
     }, this.opts.graceMs);
     this.broadcast({ t: 'presence', id: player.id, state: 'reconnecting' });
     this.logger.log('info', 'dropped', { conn: link.connId, player: player.id, code, graceMs: this.opts.graceMs });
+    if (this.exempt(player.address)) return;
+    // Join-then-drop leaves a body for the whole grace period: one address keeps a few at most.
+    for (const id of this.grace.entered(player.id, player.address)) {
+      const ghost = this.players.get(id);
+      if (!ghost || ghost.link) continue;
+      this.metrics?.disconnected('grace_expired');
+      this.remove(ghost, 'grace_expired');
+    }
   }
 
   private remove(player: Player, reason: 'closed' | 'grace_expired' | 'shutdown'): void {
@@ -272,6 +365,9 @@ export class Room {
     if (wb) this.persist([player.id]);
     this.world.remove(player.id);
     this.players.delete(player.id);
+    this.grace.left(player.id);
+    this.drip.cancel(player.id);
+    this.replay.sessionClosed(player.id);
     const session = this.sessions.close(player.id);
     if (session?.graceTimer) this.clock.clearTimeout(session.graceTimer);
     this.broadcast({ t: 'left', id: player.id, reason });
@@ -328,7 +424,7 @@ export class Room {
   allowChat(link: ClientLink, clientId: string): boolean {
     const player = link.playerId === null ? undefined : this.players.get(link.playerId);
     if (!player) return false;
-    const verdict = player.chatBucket.take(this.clock.now());
+    const verdict = this.chatLimits.take(player.id, this.clock.now());
     if (verdict.ok) return true;
     link.send({ t: 'chat_rejected', id: clientId, reason: 'slow_down', retryAfterMs: verdict.retryAfterMs });
     this.logger.log('info', 'chat_rate_limited', { conn: link.connId, player: player.id });
@@ -343,6 +439,8 @@ export class Room {
   /** One tick: advance the world, then send everyone the new state. */
   tick(): void {
     this.world.step();
+    // Roster and replay slices join this tick's frames.
+    this.drip.pump();
     // Players are recipients as they are (id + link, null while in grace): no per-tick objects.
     this.broadcaster.broadcast(this.world, this.players.values());
   }
