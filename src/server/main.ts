@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     if (stopping) process.exit(1);
     stopping = true;
     setTimeout(() => process.exit(1), 3000).unref();
-    server.stop().finally(() => process.exit(1));
+    server.stop().then(() => process.exit(1), () => process.exit(1));
   });
 }
 

@@ -18,7 +18,7 @@ import { handleStatusRoute } from './net/status-routes.js';
 import { serveStatic } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
-import { DAY_MS, expireProfiles, rekeyProfiles } from './store/profile-upkeep.js';
+import { DAY_MS, expireProfiles, rekeyProfiles } from './game/profile-upkeep.js';
 import type { Storage } from './store/store.js';
 
 const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;

@@ -60,3 +60,15 @@ test('the resume offer rides in the subprotocol list and parses back', () => {
   assert.equal(parseResumeOffer(['tether.1', 'resume.short.1']), null);
   assert.deepEqual(subprotocolsFor(null), ['tether.1']);
 });
+
+test('a refused message says which field broke which rule', () => {
+  const r = decodeClientMessage('{"t":"input","seq":1,"dirs":16}');
+  assert.ok(!r.ok);
+  assert.match(r.detail, /^input: dirs: too big \(max 15\)$/);
+  const s = decodeServerMessage('{"t":"presence","id":1,"state":"asleep"}');
+  assert.ok(!s.ok);
+  assert.match(s.detail, /^presence: state: expected one of "live", "reconnecting"$/);
+  const w = decodeServerMessage('{"t":"pong","id":1.5,"ct":0,"st":0,"tick":0}');
+  assert.ok(!w.ok);
+  assert.match(w.detail, /^pong: id: expected int$/);
+});

@@ -9,6 +9,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { joinAs, RESULTS_DIR, selfOf, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
+import type { PageWindow } from '../support/page-globals.js';
+
+// The page's globals, for the callbacks that run in Chromium (see page-globals.ts).
+declare const window: PageWindow;
 
 let fx: BrowserFixture;
 

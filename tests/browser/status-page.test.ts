@@ -6,6 +6,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { startFixture, joined } from '../support/server-fixture.js';
+import type { PageCanvas, PageDocument } from '../support/page-globals.js';
+
+// The page's globals, for the callbacks that run in Chromium (see page-globals.ts).
+declare const document: PageDocument;
 
 const CHROMIUM = process.env['TETHER_CHROMIUM'] ?? '/usr/bin/chromium';
 
@@ -30,7 +34,7 @@ test('GET /status renders and its numbers move when bots join', async (t) => {
   assert.ok(rows.every((r) => r[3] === 'live'));
   // The plots drew something: the players canvas is not blank.
   const inked = await page.$eval('#plot-players', (c) => {
-    const canvas = c as HTMLCanvasElement;
+    const canvas = c as unknown as PageCanvas;
     const data = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height).data;
     let n = 0;
     for (let i = 3; i < data.length; i += 4) if (data[i]! > 0) n++;

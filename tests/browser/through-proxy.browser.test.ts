@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { joinAs, RESULTS_DIR, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
 import { startChaosProxy, type ChaosProxy } from '../../src/netsim/chaos-proxy.js';
+import type { PageWindow } from '../support/page-globals.js';
+
+// The page's globals, for the callbacks that run in Chromium (see page-globals.ts).
+declare const window: PageWindow;
 
 let fx: BrowserFixture;
 let proxy: ChaosProxy;

@@ -11,6 +11,12 @@ import { joinAs, RESULTS_DIR, startBrowserFixture, type BrowserFixture } from '.
 import { TetherClient } from '../../src/client/core/tether-client.js';
 import { wsTransport } from '../../src/client/node/ws-transport.js';
 import { systemClock } from '../../src/shared/system-clock.js';
+import type { PageWindow, PageDocument, PageComputedStyle } from '../support/page-globals.js';
+
+// The page's globals, for the callbacks that run in Chromium (see page-globals.ts).
+declare const window: PageWindow;
+declare const document: PageDocument;
+declare const getComputedStyle: PageComputedStyle;
 
 declare global {
   interface Window {

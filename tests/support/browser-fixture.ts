@@ -11,6 +11,10 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { buildClient } from '../../scripts/build-client.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { startFixture, type Fixture } from './server-fixture.js';
+import type { PageWindow } from './page-globals.js';
+
+// The page's globals, for the callbacks that run in Chromium (see page-globals.ts).
+declare const window: PageWindow;
 
 export const CHROMIUM_PATH = process.env['TETHER_CHROMIUM'] ?? '/usr/bin/chromium';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -18,6 +18,7 @@ import { ConnectionIndicator } from './hud.js';
 import { KeyboardInput } from './input.js';
 import { JoinScreen, suggestName, type JoinChoice } from './join-screen.js';
 import { NetPanel } from './net-panel.js';
+import type { PageHandle } from './page-handle.js';
 import { setupNetwork } from './net-sim.js';
 import { Renderer } from './renderer.js';
 import { buildScene, type Scene } from './scene.js';
@@ -27,8 +28,7 @@ const BUBBLE_MAX_AGE_MS = 15_000;
 
 declare global {
   interface Window {
-    /** Read-only handles for tests and curious players (the console). */
-    __tether?: { readonly client: TetherClient | null; readonly inGame: boolean; readonly renderer: Renderer; readonly netProfile: string };
+    __tether?: PageHandle;
   }
 }
 

@@ -15,7 +15,7 @@ import type { Clock } from '../../shared/clock.js';
 import { checkChatText } from '../../shared/chat-text.js';
 import type { Facing } from '../../shared/movement.js';
 import { checkName } from '../../shared/names.js';
-import { nameKey } from '../../shared/name-key.js';
+import { nameKey } from './name-key.js';
 import { PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import { ChatRoom } from '../chat/chat-room.js';

@@ -4,9 +4,9 @@
  * profiles unused for `expiryDays` (no join, no movement) are deleted, freeing their names.
  * Players in the world are never expired. expiryDays 0 keeps profiles for ever.
  */
-import { NAME_KEY_VERSION, nameKey } from '../../shared/name-key.js';
+import { NAME_KEY_VERSION, nameKey } from './name-key.js';
 import type { Logger } from '../logger.js';
-import type { ProfileStore } from './store.js';
+import type { ProfileStore } from '../store/store.js';
 
 export const DAY_MS = 24 * 3600_000;
 

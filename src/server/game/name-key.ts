@@ -1,7 +1,7 @@
 /**
  * The key under which look-alike names collide, for uniqueness: two names with one key are one
- * name. Not in names.ts because it carries the Unicode confusables table (about 100 KB) that the
- * browser never needs.
+ * name. Server side (names.ts has the shared rules): it carries the Unicode confusables table
+ * (about 100 KB), which the browser never needs.
  *
  * Steps: compatibility-normalised (fullwidth "Ａ" is "A"), invisible code points dropped, the
  * Unicode TR39 skeleton (NFD, every character replaced by its prototype in confusables.txt, as

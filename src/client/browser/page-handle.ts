@@ -1,0 +1,12 @@
+/**
+ * What the page exposes as `window.__tether`: read-only handles for tests and curious players (the
+ * console). Kept free of DOM types so the browser tests, which are Node code, can name it too.
+ */
+import type { TetherClient } from '../core/tether-client.js';
+
+export interface PageHandle {
+  readonly client: TetherClient | null;
+  readonly inGame: boolean;
+  readonly renderer: { readonly fps: number };
+  readonly netProfile: string;
+}

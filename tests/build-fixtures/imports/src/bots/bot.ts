@@ -1,0 +1,1 @@
+export const bot = 1;

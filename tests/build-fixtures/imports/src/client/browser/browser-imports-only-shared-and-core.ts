@@ -1,0 +1,2 @@
+import { bot } from '../../bots/bot.js';
+export const b = bot;

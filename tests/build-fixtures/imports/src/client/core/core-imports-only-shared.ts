@@ -1,0 +1,2 @@
+import { transport } from '../node/transport.js';
+export const name = transport;

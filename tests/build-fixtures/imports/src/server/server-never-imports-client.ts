@@ -1,0 +1,2 @@
+import { engine } from '../client/core/engine.js';
+export const e = engine;

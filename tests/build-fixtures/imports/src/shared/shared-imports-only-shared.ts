@@ -1,0 +1,2 @@
+import type { Config } from '../server/config.js';
+export type Port = Config['port'];
