@@ -174,7 +174,8 @@ async function run(name: Scenario['name'], opts: { seconds: number; clients: num
   const sockets: WebSocket[] = [];
 
   // Bots: walk (one input per tick) and chat with the longest allowed line.
-  const line = 'x\u0301\u0302\u0303'.repeat(200);
+  // About the largest line the rules allow (CHAT_MAX_BYTES).
+  const line = '\u{1F600}'.repeat(200);
   for (let b = 0; b < opts.bots; b++) {
     const { ws } = await connect(wsUrl, `Bot${b}`);
     sockets.push(ws);
