@@ -24,6 +24,11 @@
  * - hitches: frames where a bot is drawn frozen (moved < 0.01 px) although its true path moves
  *   over one frame's worth of that time, or drawn moving more than 1.5x its walking distance in
  *   that frame (+0.25 px).
+ *   hitches_in_stalls: those in a frame (or the frame after one) whose playhead had run past the
+ *   newest data, i.e. during a downstream stall longer than the playback delay.
+ * - jitter stops: ticks in which the server stood a walking body for lack of input while its
+ *   player held a key (see room.tick below); not hitches (the true path stops too) but a stutter
+ *   every watcher sees.
  * - playback_delay_ms: mean of how far behind the newest possible data others are drawn.
  *
  * Usage: node --import tsx bench/smooth.ts [--profiles ideal,3g] [--seconds 20] [--seed 1]
@@ -44,7 +49,7 @@ import { DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP, stepBody } from '../src/shared/m
 
 const { values: args } = parseArgs({
   options: {
-    profiles: { type: 'string', default: 'ideal,mobile,3g,edge,bursty' },
+    profiles: { type: 'string', default: 'ideal,good,mobile,3g,edge,bursty' },
     seconds: { type: 'string', default: '20' },
     seed: { type: 'string', default: '1' },
     bots: { type: 'string', default: '3' },
@@ -57,6 +62,11 @@ const SEED = Number(args.seed);
 const BOTS = Number(args.bots);
 const FRAME_MS = 16;
 const LATENCY_GIVE_UP_FRAMES = 240;
+/**
+ * A stop counts as input jitter when the player holds a key (held this long, 0 = any hold): the
+ * client made an input for that tick with the key in it; the server just did not have it yet.
+ */
+const HELD_FOR_MS = 0;
 
 export interface Metrics {
   own_input_latency_frames: number;
@@ -172,15 +182,17 @@ class Recorder {
   }
 
   /** A bot drawn at `drawn`, claimed to be its position at server time `timeMs`; scored at the end. */
-  remote(id: number, drawn: Pos, timeMs: number, dtMs: number, maxMove: number): void {
-    this.remoteSamples.push({ id, x: drawn.x, y: drawn.y, timeMs, dtMs, maxMove });
+  remote(id: number, drawn: Pos, timeMs: number, dtMs: number, maxMove: number, dataOut = false): void {
+    this.remoteSamples.push({ id, x: drawn.x, y: drawn.y, timeMs, dtMs, maxMove, dataOut });
   }
 
-  private readonly remoteSamples: Array<{ id: number; x: number; y: number; timeMs: number; dtMs: number; maxMove: number }> = [];
+  /** Hitches in frames where the playhead had run past the newest data (a stall longer than the playback delay), or the frame after. */
+  stallHitches = 0;
+  private readonly remoteSamples: Array<{ id: number; x: number; y: number; timeMs: number; dtMs: number; maxMove: number; dataOut: boolean }> = [];
 
   /** Scores the remote samples against the true path (known in full once the run is over). */
   score(truth: (id: number, timeMs: number) => Pos | null): void {
-    const prevById = new Map<number, { x: number; y: number; timeMs: number }>();
+    const prevById = new Map<number, { x: number; y: number; timeMs: number; dataOut: boolean }>();
     for (const s of this.remoteSamples) {
       const t = truth(s.id, s.timeMs);
       if (!t) {
@@ -195,8 +207,14 @@ class Recorder {
         const a = truth(s.id, prev.timeMs);
         const b = truth(s.id, prev.timeMs + s.dtMs);
         const trulyMoves = a && b ? Math.hypot(b.x - a.x, b.y - a.y) > 0.05 : false;
-        if (moved < 0.01 && trulyMoves) this.freezes++;
-        else if (moved > s.maxMove * 1.5 + 0.25) this.jumps++;
+        const inStall = s.dataOut || prev.dataOut;
+        if (moved < 0.01 && trulyMoves) {
+          this.freezes++;
+          if (inStall) this.stallHitches++;
+        } else if (moved > s.maxMove * 1.5 + 0.25) {
+          this.jumps++;
+          if (inStall) this.stallHitches++;
+        }
       }
       prevById.set(s.id, s);
     }
@@ -221,6 +239,8 @@ class Recorder {
         correction_samples: this.corrections.length,
         own_visible_jumps: this.ownJumps,
         remote_freezes: this.freezes,
+        hitches_in_stalls: this.stallHitches,
+        hitches_outside_stalls: this.freezes + this.jumps - this.stallHitches,
         remote_jumps: this.jumps,
         remote_samples: this.errors.length,
         remote_samples_unscored: this.skipped,
@@ -244,11 +264,40 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
 
   // The true path: every body's position after every server tick.
   const truthByTick = new Map<number, Map<number, Pos>>();
+  // Jitter stops: ticks in which a body that moved in the previous tick stands because the
+  // server had no input for it, while its player holds a key (so the input existed on the client and
+  // was merely late: batching after a press, network jitter). Counted per body, as events (a run of
+  // starved ticks is one stop) and as ticks; bots and the measured clients separately.
+  let measuring = false;
+  const heldSince = new Map<number, number>(); // body id -> client time the current key was first held
+  const jitterStops = new Map<number, { stops: number; ticks: number; starving: boolean }>();
   const originalTick = room.tick.bind(room);
   room.tick = () => {
+    const before = new Map<number, { x: number; y: number; moved: boolean; starved: boolean }>();
+    for (const wb of world.bodies.values()) {
+      const prev = truthByTick.get(world.tick)?.get(wb.id);
+      const prev2 = truthByTick.get(world.tick - 1)?.get(wb.id);
+      const moved = !!prev && !!prev2 && (prev.x !== prev2.x || prev.y !== prev2.y);
+      before.set(wb.id, { x: wb.body.x, y: wb.body.y, moved, starved: wb.queue.length === 0 });
+    }
     originalTick();
     const m = new Map<number, Pos>();
-    for (const wb of world.bodies.values()) m.set(wb.id, { x: wb.body.x, y: wb.body.y });
+    const now = performance.now();
+    for (const wb of world.bodies.values()) {
+      m.set(wb.id, { x: wb.body.x, y: wb.body.y });
+      const b = before.get(wb.id);
+      const since = heldSince.get(wb.id);
+      const stood = !!b && b.x === wb.body.x && b.y === wb.body.y;
+      const entry = jitterStops.get(wb.id) ?? { stops: 0, ticks: 0, starving: false };
+      jitterStops.set(wb.id, entry);
+      if (measuring && b && stood && b.starved && since !== undefined && now - since >= HELD_FOR_MS && (b.moved || entry.starving)) {
+        if (!entry.starving) entry.stops++;
+        entry.ticks++;
+        entry.starving = true;
+      } else {
+        entry.starving = false;
+      }
+    }
     truthByTick.set(world.tick, m);
   };
   const drops = new Map<number, number>();
@@ -317,7 +366,6 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
     return { x: (probe.x - 500) / len, y: (probe.y - 500) / len };
   };
 
-  let measuring = false;
   const t0 = performance.now();
   let frame = 0;
   let prevNow = t0;
@@ -330,12 +378,20 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
       prevNow = now;
       frame++;
       measuring = t >= WARMUP_MS;
+      const noteHeld = (c: TetherClient, dirs: number): void => {
+        if (c.selfId === null) return;
+        if (dirs === 0 || dirs !== c.heldDirections) heldSince.delete(c.selfId);
+        if (dirs !== 0 && !heldSince.has(c.selfId)) heldSince.set(c.selfId, now);
+      };
       for (const b of bots) {
-        b.c.setHeldDirs(dirsAt(b.script, t));
+        const d = dirsAt(b.script, t);
+        noteHeld(b.c, d);
+        b.c.setHeldDirs(d);
         b.c.advance(now);
       }
       const own = dirsAt(ownScript, t);
       for (const c of [smoothed, naive]) {
+        noteHeld(c, own);
         c.setHeldDirs(own);
         c.advance(now);
       }
@@ -353,7 +409,7 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
         bRec.own(frame, own, naiveOwn, naive.status.kind === 'live', maxMove, unit);
         for (const id of botIds) {
           const d = f.others.get(id);
-          if (d) sRec.remote(id, d, f.playheadMs, dt, maxMove);
+          if (d) sRec.remote(id, d, f.playheadMs, dt, maxMove, f.playheadMs > smoothed.playback.newestTickTimeMs);
           const p = naive.players.get(id);
           if (p) bRec.remote(id, { x: p.info.x, y: p.info.y }, naiveTime, dt, maxMove);
         }
@@ -378,6 +434,11 @@ async function runProfile(profile: string): Promise<{ smoothed: Metrics; baselin
     resumes_smoothed: smoothed.resumes,
     resumes_baseline: naive.resumes,
     corrections_counted_smoothed: smoothed.predictor?.corrections ?? 0,
+    jitter_stops_bots: botIds.reduce((n, id) => n + (jitterStops.get(id)?.stops ?? 0), 0),
+    jitter_stop_ticks_bots: botIds.reduce((n, id) => n + (jitterStops.get(id)?.ticks ?? 0), 0),
+    // The measured clients walk through the profile: how others would see a player on that network.
+    jitter_stops_profile_clients: [smoothed.selfId!, naive.selfId!].reduce((n, id) => n + (jitterStops.get(id)?.stops ?? 0), 0),
+    jitter_stop_ticks_profile_clients: [smoothed.selfId!, naive.selfId!].reduce((n, id) => n + (jitterStops.get(id)?.ticks ?? 0), 0),
   };
   await new Promise((r) => setTimeout(r, 300)); // the true path a little past the last frame
   sRec.score(truth);
@@ -428,14 +489,14 @@ for (const profile of PROFILES) {
         `${m.own_input_latency_frames}/${m.detail['own_input_latency_frames_max']}`.padEnd(16),
         `${m.detail['correction_px_p50']}/${m.correction_px_p99}/${m.detail['correction_px_max']}`.padEnd(21),
         `${m.remote_error_px_p50}/${m.remote_error_px_p99}`.padEnd(22),
-        `${m.hitches}`.padEnd(8),
+        `${m.hitches}${mode === 'smoothed' ? ` (${m.detail['hitches_in_stalls']} in stalls)` : ''}`.padEnd(8),
         `${m.playback_delay_ms}`.padEnd(9),
         `${m.detail['behind_server_ms_mean']}`,
       ].join(' '),
     );
   }
   rows.push(
-    `${''.padEnd(8)} ratio     baseline/smoothed: remote err p50 ${ratio(r.baseline.remote_error_px_p50, r.smoothed.remote_error_px_p50)}x, p99 ${ratio(r.baseline.remote_error_px_p99, r.smoothed.remote_error_px_p99)}x, hitches ${ratio(r.baseline.hitches, r.smoothed.hitches)}x; target delay ${r.extra.target_delay_ms_final} ms, rtt ${r.extra.rtt_ms} ms, server input drops ${r.extra.server_input_drops_smoothed}, resumes ${r.extra.resumes_smoothed} (${Math.round((performance.now() - started) / 1000)} s)`,
+    `${''.padEnd(8)} ratio     baseline/smoothed: remote err p50 ${ratio(r.baseline.remote_error_px_p50, r.smoothed.remote_error_px_p50)}x, p99 ${ratio(r.baseline.remote_error_px_p99, r.smoothed.remote_error_px_p99)}x, hitches ${ratio(r.baseline.hitches, r.smoothed.hitches)}x; target delay ${r.extra.target_delay_ms_final} ms, rtt ${r.extra.rtt_ms} ms, server input drops ${r.extra.server_input_drops_smoothed}, resumes ${r.extra.resumes_smoothed}; jitter stops (held key, no input) bots ${r.extra.jitter_stops_bots} (${r.extra.jitter_stop_ticks_bots} ticks), profile clients ${r.extra.jitter_stops_profile_clients} (${r.extra.jitter_stop_ticks_profile_clients} ticks) (${Math.round((performance.now() - started) / 1000)} s)`,
   );
 }
 console.log(header);

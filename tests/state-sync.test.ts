@@ -15,7 +15,7 @@ import { withAck } from '../src/shared/snapshot-codec.js';
 import type { ClientLink } from '../src/server/net/client-link.js';
 import { TetherClient } from '../src/client/core/tether-client.js';
 import type { TransportHandlers } from '../src/client/core/transport.js';
-import { PROTOCOL_VERSION, type PlayerInfo, type ServerMessage } from '../src/shared/protocol.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL, type PlayerInfo, type ServerMessage } from '../src/shared/protocol.js';
 import type { WorldRules } from '../src/shared/world-rules.js';
 import type { Facing } from '../src/shared/movement.js';
 
@@ -104,7 +104,7 @@ test('every client sees every body where the server has it, at every tick it hea
         const playerId = addBody();
         const { client, handlers } = fakeClient(`v${playerId}`);
         const h = handlers();
-        h.onOpen('tether.1');
+        h.onOpen(SUBPROTOCOL);
         const v: Viewer = { client, handlers: h, link: new FakeLink((f) => h.onMessage(f), skip), playerId, watchEvery };
         for (const other of viewers) send(other, { t: 'joined', player: info(world, playerId) });
         send(v, {
@@ -170,7 +170,7 @@ test('the interpolation buffer of a watched remote body holds the server positio
   world.add(2, 80, 60, 0);
   const { client, handlers } = fakeClient('watcher');
   const h = handlers();
-  h.onOpen('tether.1');
+  h.onOpen(SUBPROTOCOL);
   h.onMessage(JSON.stringify({ t: 'welcome', v: 1, you: info(world, 2), resumeToken: 'a'.repeat(22), resumed: false, graceMs: 1000, rules: RULES, players: [info(world, 1), info(world, 2)], tick: 0, serverTimeMs: 0, ackSeq: 0, chatSeq: 0 }));
   const link = new FakeLink((f) => h.onMessage(f), () => false);
   const truth: Array<{ timeMs: number; x: number; y: number }> = [];

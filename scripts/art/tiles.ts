@@ -139,6 +139,11 @@ function sand(c: Canvas, rnd: Random): void {
 
 /** Draw leaf clumps on their own layer, outline it, then stamp onto grass. */
 function foliage(c: Canvas, rnd: Random, blobs: [number, number, number, number][], trunk: boolean): void {
+  c.blit(foliageOnGrass(c, rnd, blobs, trunk), 0, 0);
+}
+
+/** Paints grass (and the ground shadow) onto `c`; returns the plant alone, transparent around it. */
+function foliageOnGrass(c: Canvas, rnd: Random, blobs: [number, number, number, number][], trunk: boolean): Canvas {
   grass(c, rnd, 3);
   const layer = new Canvas(TILE, TILE);
   const leaf = 0x3f8a3c;
@@ -163,13 +168,21 @@ function foliage(c: Canvas, rnd: Random, blobs: [number, number, number, number]
   }
   if (trunk) layer.rect(13, 20, 6, 2, shade(leaf, 0.35)); // canopy shadow on trunk
   layer.outline(LEAF_OUTLINE);
-  c.blit(layer, 0, 0);
+  return layer;
 }
 
 const bush = (c: Canvas, rnd: Random): void =>
   foliage(c, rnd, [[3, 12, 16, 27], [15, 12, 28, 27], [7, 5, 24, 23], [8, 15, 23, 29]], false);
-const tree = (c: Canvas, rnd: Random): void =>
-  foliage(c, rnd, [[2, 7, 17, 22], [14, 7, 29, 22], [6, 1, 25, 17], [7, 12, 24, 23]], true);
+const TREE_BLOBS: [number, number, number, number][] = [[2, 7, 17, 22], [14, 7, 29, 22], [6, 1, 25, 17], [7, 12, 24, 23]];
+const TREE_INDEX = 8;
+const tree = (c: Canvas, rnd: Random): void => foliage(c, rnd, TREE_BLOBS, true);
+/**
+ * The tree alone on transparency, pixel for pixel the one in the `tree` tile (same seed stream):
+ * the renderer draws it over players standing behind the trunk.
+ */
+const treeSprite = (c: Canvas): void => {
+  c.blit(foliageOnGrass(new Canvas(TILE, TILE), mulberry32(0x7e7e0000 + TREE_INDEX), TREE_BLOBS, true), 0, 0);
+};
 
 /** Tile order is the index in tiles.png; only append, never reorder. */
 const TILES: [string, (c: Canvas, rnd: Random) => void][] = [
@@ -183,6 +196,7 @@ const TILES: [string, (c: Canvas, rnd: Random) => void][] = [
   ['bush', bush],
   ['tree', tree],
   ['sand', sand],
+  ['tree_sprite', treeSprite],
 ];
 
 export function drawTiles(): { sheet: Canvas; index: Record<string, number> } {

@@ -11,8 +11,9 @@ import { wsTransport } from '../client/node/ws-transport.js';
 import { DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP } from '../shared/movement.js';
 import type { Rng } from '../shared/rng.js';
 import { systemClock } from '../shared/system-clock.js';
+import { frameHeaderLength } from '../shared/ws-frame.js';
 import { botName } from './names.js';
-import { MsHistogram, RangeSet, utf8Length, wsHeaderBytes } from './stats.js';
+import { MsHistogram, RangeSet, utf8Length } from './stats.js';
 
 export const EIGHT_DIRS = [DIR_UP, DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP | DIR_LEFT, DIR_UP | DIR_RIGHT, DIR_DOWN | DIR_LEFT, DIR_DOWN | DIR_RIGHT];
 const REPLAY_LIMIT = 500;
@@ -219,7 +220,7 @@ export class Bot {
         onOpen: (p) => handlers.onOpen(p),
         onMessage: (data) => {
           const n = typeof data === 'string' ? utf8Length(data) : data.byteLength;
-          k.bytesIn += n + wsHeaderBytes(n, false);
+          k.bytesIn += n + frameHeaderLength(n, false);
           k.framesIn++;
           handlers.onMessage(data);
         },
@@ -228,7 +229,7 @@ export class Bot {
       return {
         send(data) {
           const n = typeof data === 'string' ? utf8Length(data) : data.byteLength;
-          k.bytesOut += n + wsHeaderBytes(n, true);
+          k.bytesOut += n + frameHeaderLength(n, true);
           t.send(data);
         },
         close: (code, reason) => t.close(code, reason),

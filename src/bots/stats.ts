@@ -110,10 +110,6 @@ export class RangeSet {
   }
 }
 
-export function wsHeaderBytes(payload: number, masked: boolean): number {
-  return (payload < 126 ? 2 : payload < 65536 ? 4 : 10) + (masked ? 4 : 0);
-}
-
 export function utf8Length(s: string): number {
   return Buffer.byteLength(s, 'utf8');
 }

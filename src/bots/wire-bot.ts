@@ -12,18 +12,14 @@
  */
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { encodeMessage } from '../shared/protocol.js';
+import { encodeMessage, PROTOCOL_VERSION, SUBPROTOCOL } from '../shared/protocol.js';
 import type { Rng } from '../shared/rng.js';
 import { systemClock } from '../shared/system-clock.js';
+import { encodeFrame, Opcode, readFrames } from '../shared/ws-frame.js';
 import { InputBatcher } from '../client/core/input-batcher.js';
 import { EIGHT_DIRS, type BotChatReport, type BotOptions, type SwarmCounters } from './bot.js';
 import { botName } from './names.js';
 
-const OP_TEXT = 0x1;
-const OP_BINARY = 0x2;
-const OP_CLOSE = 0x8;
-const OP_PING = 0x9;
-const OP_PONG = 0xa;
 const PONG_PREFIX = Buffer.from('{"t":"pong"');
 const CHAT_PREFIX = Buffer.from('{"t":"chat"');
 const WELCOME_PREFIX = Buffer.from('{"t":"welcome"');
@@ -72,7 +68,7 @@ export class WireBot {
       const key = randomBytes(16).toString('base64');
       socket.write(
         `GET ${url.pathname} HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
-          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: tether.1\r\n\r\n`,
+          `Sec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n\r\n`,
       );
     });
     socket.on('data', (chunk: Buffer) => this.onData(chunk));
@@ -92,21 +88,21 @@ export class WireBot {
       this.nextTickMs += this.tickMs;
       if (!this.moving) continue;
       const frame = this.inputs.push(++this.seq, this.dirs);
-      if (frame) this.send(OP_BINARY, frame);
+      if (frame) this.send(Opcode.Binary, frame);
     }
     if (nowMs >= this.nextPingMs) {
       this.nextPingMs = nowMs + 1000;
-      this.send(OP_TEXT, Buffer.from(encodeMessage({ t: 'ping', id: ++this.pingId, ct: nowMs })));
+      this.send(Opcode.Text, Buffer.from(encodeMessage({ t: 'ping', id: ++this.pingId, ct: nowMs })));
     }
     if (this.chatting && nowMs >= this.nextChatMs) {
       this.nextChatMs = Math.max(this.nextChatMs + this.opts.chatEveryMs, nowMs);
-      this.send(OP_TEXT, Buffer.from(encodeMessage({ t: 'chat', id: `w${this.opts.index}-${++this.chatK}`, text: `load line ${this.chatK} #w${this.opts.runTag}.${this.opts.index}` })));
+      this.send(Opcode.Text, Buffer.from(encodeMessage({ t: 'chat', id: `w${this.opts.index}-${++this.chatK}`, text: `load line ${this.chatK} #w${this.opts.runTag}.${this.opts.index}` })));
       this.counters.chatSent++;
     }
   }
 
   leave(): void {
-    if (this.live) this.send(OP_TEXT, Buffer.from(encodeMessage({ t: 'leave' })));
+    if (this.live) this.send(Opcode.Text, Buffer.from(encodeMessage({ t: 'leave' })));
     this.live = false;
     this.socket?.end();
   }
@@ -134,28 +130,11 @@ export class WireBot {
       if (!head.startsWith('HTTP/1.1 101')) return this.fail(`upgrade refused: ${head.split('\r\n')[0]}`);
       this.upgraded = true;
       this.rx = this.rx.subarray(end + 4);
-      this.send(OP_TEXT, Buffer.from(encodeMessage({ t: 'hello', v: 1, name: this.name, character: this.opts.index % 6 })));
+      this.send(Opcode.Text, Buffer.from(encodeMessage({ t: 'hello', v: PROTOCOL_VERSION, name: this.name, character: this.opts.index % 6 })));
     }
-    let o = 0;
-    const buf = this.rx;
-    while (buf.length - o >= 2) {
-      const opcode = buf[o]! & 0x0f;
-      let len = buf[o + 1]! & 0x7f;
-      let hdr = 2;
-      if (len === 126) {
-        if (buf.length - o < 4) break;
-        len = buf.readUInt16BE(o + 2);
-        hdr = 4;
-      } else if (len === 127) {
-        if (buf.length - o < 10) break;
-        len = Number(buf.readBigUInt64BE(o + 2));
-        hdr = 10;
-      }
-      if (buf.length - o < hdr + len) break;
-      this.onFrame(opcode, buf.subarray(o + hdr, o + hdr + len), hdr + len);
-      o += hdr + len;
-    }
-    this.rx = o === buf.length ? Buffer.alloc(0) : buf.subarray(o);
+    const { frames, used } = readFrames(this.rx);
+    for (const f of frames) this.onFrame(f.opcode, Buffer.from(f.payload.buffer, f.payload.byteOffset, f.payload.length), f.wireBytes);
+    this.rx = used === this.rx.length ? Buffer.alloc(0) : this.rx.subarray(used);
   }
 
   private onFrame(opcode: number, payload: Buffer, wireBytes: number): void {
@@ -163,11 +142,11 @@ export class WireBot {
     k.bytesIn += wireBytes;
     k.framesIn++;
     const now = systemClock.now();
-    if (opcode === OP_BINARY || (opcode === OP_TEXT && startsWith(payload, STATE_PREFIX))) {
+    if (opcode === Opcode.Binary || (opcode === Opcode.Text && startsWith(payload, STATE_PREFIX))) {
       k.snapshots++;
       if (this.lastSnapshotMs !== null) k.intervals.add(now - this.lastSnapshotMs);
       this.lastSnapshotMs = now;
-    } else if (opcode === OP_TEXT) {
+    } else if (opcode === Opcode.Text) {
       if (startsWith(payload, CHAT_PREFIX)) k.chatReceived++;
       else if (startsWith(payload, PONG_PREFIX)) {
         const text = payload.toString('utf8');
@@ -181,9 +160,9 @@ export class WireBot {
         this.tickMs = 1000 / w.rules.tickRateHz;
         this.live = true;
       }
-    } else if (opcode === OP_PING) {
-      this.send(OP_PONG, payload);
-    } else if (opcode === OP_CLOSE) {
+    } else if (opcode === Opcode.Ping) {
+      this.send(Opcode.Pong, payload);
+    } else if (opcode === Opcode.Close) {
       this.fail(`closed by the server: ${payload.length >= 2 ? payload.readUInt16BE(0) : ''} ${payload.subarray(2).toString('utf8')}`);
       this.socket?.end();
     }
@@ -193,18 +172,7 @@ export class WireBot {
   private send(opcode: number, payload: Uint8Array): void {
     const socket = this.socket;
     if (!socket || socket.destroyed) return;
-    const n = payload.length;
-    const hdr = n < 126 ? 2 : 4;
-    const out = Buffer.allocUnsafe(hdr + 4 + n);
-    out[0] = 0x80 | opcode;
-    if (n < 126) out[1] = 0x80 | n;
-    else {
-      out[1] = 0x80 | 126;
-      out.writeUInt16BE(n, 2);
-    }
-    const mask = (this.opts.rng.next() * 0x100000000) >>> 0;
-    out.writeUInt32BE(mask, hdr);
-    for (let i = 0; i < n; i++) out[hdr + 4 + i] = payload[i]! ^ out[hdr + (i & 3)]!;
+    const out = encodeFrame(opcode, payload, (this.opts.rng.next() * 0x100000000) >>> 0);
     socket.write(out);
     this.counters.bytesOut += out.length;
   }

@@ -24,7 +24,10 @@ export interface ServerConfig {
   readonly chatHistoryLimit: number;
   readonly positionFlushMs: number;
   readonly logLevel: LogLevel | 'silent';
+  /** The built client (npm run build writes it). */
   readonly publicDir: string;
+  /** Serve the client's *.map files; off so players do not download them. */
+  readonly serveSourceMaps: boolean;
   /**
    * Ticks with at least this many state frames are written from two threads (state-writer.ts);
    * 0 turns the helper thread off.
@@ -56,7 +59,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   chatHistoryLimit: 1000,
   positionFlushMs: 2_000,
   logLevel: 'info',
-  publicDir: './public',
+  publicDir: './dist/public',
+  serveSourceMaps: false,
   parallelSendMin: 256,
   profileExpiryDays: 180,
   maxPlayers: 5000,
@@ -90,6 +94,8 @@ Options (environment variable in brackets):
                             [TETHER_MAX_GRACE_PER_IP]                            (default 8)
   --new-names-per-ip-hour N new profiles one address may create per hour
                             [TETHER_NEW_NAMES_PER_IP_HOUR]                       (default 20)
+  --public-dir PATH         the built client to serve [TETHER_PUBLIC_DIR]       (default ./dist/public)
+  --serve-source-maps       also serve the client's source maps (*.map) [TETHER_SERVE_SOURCE_MAPS=1]
   -h, --help                show this help
 `;
 
@@ -116,6 +122,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       'max-players': { type: 'string' },
       'max-grace-per-ip': { type: 'string' },
       'new-names-per-ip-hour': { type: 'string' },
+      'public-dir': { type: 'string' },
+      'serve-source-maps': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -141,6 +149,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     allowedOrigins: origins ? origins.split(',').map((s) => s.trim()).filter(Boolean) : [],
     password: pick(values.password, 'TETHER_PASSWORD') ?? '',
     logLevel: logLevel as ServerConfig['logLevel'],
+    publicDir: pick(values['public-dir'], 'TETHER_PUBLIC_DIR') ?? d.publicDir,
+    serveSourceMaps: values['serve-source-maps'] ?? env['TETHER_SERVE_SOURCE_MAPS'] === '1',
     parallelSendMin: num(pick(values['parallel-send-min'], 'TETHER_PARALLEL_SEND_MIN'), d.parallelSendMin, 'parallel send minimum', 0, 1_000_000),
     profileExpiryDays: num(pick(values['profile-expiry-days'], 'TETHER_PROFILE_EXPIRY_DAYS'), d.profileExpiryDays, 'profile expiry days', 0, 100_000),
     // The snapshot format counts bodies in 16 bits; the margin covers bodies joining mid-tick.

@@ -15,7 +15,7 @@ import { createLogger, type Logger } from './logger.js';
 import { Gateway } from './net/gateway.js';
 import { ServerMetrics } from './metrics.js';
 import { handleStatusRoute } from './net/status-routes.js';
-import { serveStatic } from './net/static-files.js';
+import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import { DAY_MS, expireProfiles, rekeyProfiles } from './game/profile-upkeep.js';
@@ -94,13 +94,18 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const metrics = new ServerMetrics(room, gateway);
   room.metrics = metrics;
   gateway.metrics = metrics;
+  const staticFiles = new StaticFiles({
+    root: config.publicDir,
+    serveSourceMaps: config.serveSourceMaps,
+    onError: (event, detail) => logger.log('warn', event, detail),
+  });
   const http: Server = createServer((req, res) => {
     if (handleStatusRoute(req, res, room, metrics)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
     }
-    if (!serveStatic(config.publicDir, req, res)) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    if (!staticFiles.handle(req, res)) res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('method not allowed');
   });
   http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   http.on('clientError', (_err, socket) => socket.destroy());

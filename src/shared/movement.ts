@@ -3,7 +3,14 @@
  * player with it and client prediction replays unacknowledged inputs with it, so both must produce
  * bit-identical results from identical inputs: plain arithmetic, no time source, no randomness,
  * positions quantised (see POSITION_SCALE) after each step.
+ *
+ * Obstacles (terrain.ts) are resolved one axis at a time, x first: a body walking diagonally into
+ * a wall keeps the along-the-wall part of its step (it slides), a body walking into a corner stops
+ * flush. Each axis only ever shortens, so a blocked step is never longer than a free one. The
+ * terrain comes from the rules (the same world size gives the same map everywhere) unless a caller
+ * passes one, as tests do.
  */
+import { limitX, limitY, terrainFor, type Terrain } from './terrain.js';
 import { POSITION_SCALE, quantise, type WorldRules } from './world-rules.js';
 
 /** Pressed directions as a bit set; this is what clients send, never positions. */
@@ -32,7 +39,7 @@ export const BODY_MARGIN_UNITS = 8;
 
 const DIAGONAL = Math.SQRT1_2;
 
-export function stepBody(body: Body, dirs: number, rules: WorldRules): Body {
+export function stepBody(body: Body, dirs: number, rules: WorldRules, terrain: Terrain = terrainFor(rules)): Body {
   let dx = 0;
   let dy = 0;
   if (dirs & DIR_UP) dy -= 1;
@@ -44,9 +51,12 @@ export function stepBody(body: Body, dirs: number, rules: WorldRules): Body {
   }
   const scale = dx !== 0 && dy !== 0 ? DIAGONAL : 1;
   const stepUnits = rules.speedUnitsPerS / rules.tickRateHz;
-  const x = clamp(body.x + dx * scale * stepUnits, BODY_MARGIN_UNITS, rules.widthUnits - BODY_MARGIN_UNITS);
-  const y = clamp(body.y + dy * scale * stepUnits, BODY_MARGIN_UNITS, rules.heightUnits - BODY_MARGIN_UNITS);
-  return { x: quantiseDown(x, body.x), y: quantiseDown(y, body.y), facing: facingOf(dx, dy, body.facing), moving: true };
+  const wantX = clamp(body.x + dx * scale * stepUnits, BODY_MARGIN_UNITS, rules.widthUnits - BODY_MARGIN_UNITS);
+  const wantY = clamp(body.y + dy * scale * stepUnits, BODY_MARGIN_UNITS, rules.heightUnits - BODY_MARGIN_UNITS);
+  const x = limitX(terrain, body.x, quantiseDown(wantX, body.x), body.y);
+  const y = limitY(terrain, body.y, quantiseDown(wantY, body.y), x);
+  // Pressing against an obstacle turns the body but does not walk it in place.
+  return { x, y, facing: facingOf(dx, dy, body.facing), moving: x !== body.x || y !== body.y };
 }
 
 /**

@@ -54,11 +54,11 @@ test('server messages decode with their schema', () => {
 
 test('the resume offer rides in the subprotocol list and parses back', () => {
   const protocols = subprotocolsFor({ resumeToken: 'x'.repeat(32), lastChatSeq: 42 });
-  assert.equal(protocols[0], 'tether.1');
+  assert.equal(protocols[0], 'tether.2');
   assert.deepEqual(parseResumeOffer(protocols), { resumeToken: 'x'.repeat(32), lastChatSeq: 42 });
-  assert.equal(parseResumeOffer(['tether.1']), null);
-  assert.equal(parseResumeOffer(['tether.1', 'resume.short.1']), null);
-  assert.deepEqual(subprotocolsFor(null), ['tether.1']);
+  assert.equal(parseResumeOffer(['tether.2']), null);
+  assert.equal(parseResumeOffer(['tether.2', 'resume.short.1']), null);
+  assert.deepEqual(subprotocolsFor(null), ['tether.2']);
 });
 
 test('a refused message says which field broke which rule', () => {

@@ -16,9 +16,14 @@ import * as z from 'zod/mini';
 import { CHARACTER_COUNT, CHAT_MAX_CHARS, MAX_INPUTS_PER_MESSAGE } from './limits.js';
 import { DIR_MASK } from './movement.js';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** The WebSocket subprotocol names the version; a resume token may ride along (see resume-offer). */
 export const SUBPROTOCOL = `tether.${PROTOCOL_VERSION}`;
+/**
+ * Versions a server accepts, newest first. 2 only adds to 1 (binary inputs, `ping.rtt`,
+ * `pong.held`), so a tether.1 client is served as before (docs/protocol.md, "Versions").
+ */
+export const ACCEPTED_VERSIONS: readonly number[] = [2, 1];
 
 /** An integer, optionally bounded (inclusive). */
 const int = (min?: number, max?: number) =>
@@ -134,7 +139,8 @@ export type Welcome = z.infer<typeof WelcomeSchema>;
 
 export const ResumeFailedSchema = z.object({
   t: z.literal('resume_failed'),
-  reason: z.enum(['unknown', 'expired', 'version']),
+  /** The only reason: the server cannot tell an expired token from one it never issued. */
+  reason: z.enum(['unknown']),
 });
 
 /** The rest of the roster after a welcome, in chunks; `rest` players still to come (0: complete). */
@@ -153,7 +159,7 @@ export const PresenceSchema = z.object({
 export const PlayerLeftSchema = z.object({
   t: z.literal('left'),
   id: int(),
-  reason: z.enum(['closed', 'grace_expired', 'kicked', 'shutdown']),
+  reason: z.enum(['closed', 'grace_expired', 'shutdown']),
 });
 
 export const ChatLineSchema = z.object({
@@ -180,16 +186,13 @@ export const ErrorCodeSchema = z.enum([
   'name_invalid',
   'name_taken',
   'bad_password',
-  'server_full',
   /** The world holds as many players as it may; try again later. */
   'world_full',
   /** This address created too many new profiles lately; use a known name or wait. */
   'too_many_new_names',
   /** Too many joins or resumes in a short time; the message says how long to wait. */
   'slow_down',
-  'not_joined',
   'already_joined',
-  'bad_message',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
 export const ErrorSchema = z.object({ t: z.literal('error'), code: ErrorCodeSchema, message: z.string() });

@@ -4,10 +4,11 @@
  * Debian Chromium through playwright-core. No browser is ever downloaded: a missing Chromium is a
  * clear failure, not a skip.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { buildClient } from '../../scripts/build-client.js';
 import type { ServerConfig } from '../../src/server/config.js';
 import { startFixture, type Fixture } from './server-fixture.js';
@@ -37,9 +38,17 @@ const CHROMIUM_ARGS = [
 
 let built: Promise<string> | null = null;
 
-/** Builds public/build/main.js once per test process. */
+/**
+ * Builds the client once per test process into its own temp folder (test files run in parallel)
+ * and returns that folder: readable (not minified), but hashed and precompressed like production,
+ * so the tests go through the same serving path.
+ */
 export function ensureClientBuilt(): Promise<string> {
-  built ??= buildClient();
+  built ??= (async () => {
+    const outDir = join(mkdtempSync(join(tmpdir(), 'tether-client-')), 'public');
+    process.once('exit', () => rmSync(dirname(outDir), { recursive: true, force: true }));
+    return (await buildClient({ outDir })).outDir;
+  })();
   return built;
 }
 
@@ -55,8 +64,8 @@ export interface BrowserFixture {
   readonly browser: Browser;
   /** http://127.0.0.1:<port>/ */
   readonly baseUrl: string;
-  /** A page in its own browser context: its own storage and network, like a separate browser. */
-  newPlayer(path?: string): Promise<PlayerPage>;
+  /** A page in its own browser context: its own storage and network, like a separate browser. `device`: e.g. playwright-core's devices['Pixel 7']. */
+  newPlayer(path?: string, device?: BrowserContextOptions): Promise<PlayerPage>;
   /** Another tab of the same browser context (shared localStorage). */
   newTab(of: PlayerPage, path?: string): Promise<PlayerPage>;
   close(): Promise<void>;
@@ -67,8 +76,8 @@ export async function startBrowserFixture(overrides: Partial<ServerConfig> = {})
     throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install Debian's chromium and fonts-wqy-microhei (apt-get install chromium fonts-wqy-microhei); the browser tests never download a browser.`);
   }
   mkdirSync(RESULTS_DIR, { recursive: true });
-  await ensureClientBuilt();
-  const server = await startFixture({ publicDir: join(REPO_ROOT, 'public'), ...overrides });
+  const publicDir = await ensureClientBuilt();
+  const server = await startFixture({ publicDir, ...overrides });
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
@@ -92,8 +101,8 @@ export async function startBrowserFixture(overrides: Partial<ServerConfig> = {})
     server,
     browser,
     baseUrl,
-    async newPlayer(path = '') {
-      const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN' });
+    async newPlayer(path = '', device) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, locale: 'zh-CN', ...device });
       contexts.push(context);
       const page = await context.newPage();
       const errors = watch(page);

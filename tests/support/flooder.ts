@@ -7,6 +7,7 @@
  *   node --import tsx tests/support/flooder.ts ws://127.0.0.1:PORT/ws 3000
  */
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../src/shared/protocol.js';
 
 const [url, durationArg] = process.argv.slice(2);
 if (!url) throw new Error('usage: flooder.ts URL [durationMs]');
@@ -21,12 +22,12 @@ const frames = [
   JSON.stringify({ t: 'input', seq: 1, dirs: 8 }),
   JSON.stringify({ t: 'inputs', first: 1, dirs: [8, 8, 8, 8, 8, 8, 8, 8] }),
   JSON.stringify({ t: 'chat', id: 'f', text: 'x\u0301'.repeat(200) }),
-  JSON.stringify({ t: 'hello', v: 1, name: 'Flooder', character: 0 }),
+  JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, name: 'Flooder', character: 0 }),
 ];
 
 function once(): Promise<void> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(url!, ['tether.1'], { perMessageDeflate: false });
+    const ws = new WebSocket(url!, [SUBPROTOCOL], { perMessageDeflate: false });
     connections++;
     let seq = 1;
     ws.on('error', () => {});
@@ -35,7 +36,7 @@ function once(): Promise<void> {
       resolve();
     });
     ws.on('open', () => {
-      ws.send(JSON.stringify({ t: 'hello', v: 1, name: `Flood${connections}`, character: 0 }));
+      ws.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, name: `Flood${connections}`, character: 0 }));
       const blast = () => {
         if (ws.readyState !== WebSocket.OPEN || Date.now() > end) {
           ws.terminate();

@@ -1,5 +1,6 @@
 /** A bare `ws` socket for tests that must send what no well-behaved client would. */
 import WebSocket from 'ws';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../src/shared/protocol.js';
 
 export interface RawSocket {
   ws: WebSocket;
@@ -8,7 +9,7 @@ export interface RawSocket {
   next(predicate: (m: Record<string, unknown>) => boolean, ms?: number): Promise<Record<string, unknown>>;
 }
 
-export async function openRaw(url: string, protocols: string[] = ['tether.1'], headers: Record<string, string> = {}): Promise<RawSocket> {
+export async function openRaw(url: string, protocols: string[] = [SUBPROTOCOL], headers: Record<string, string> = {}): Promise<RawSocket> {
   const ws = new WebSocket(url, protocols, { headers });
   const messages: unknown[] = [];
   const waiters: Array<() => void> = [];
@@ -47,5 +48,5 @@ export async function openRaw(url: string, protocols: string[] = ['tether.1'], h
 }
 
 export function hello(name: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ t: 'hello', v: 1, name, character: 0, ...extra });
+  return JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, name, character: 0, ...extra });
 }

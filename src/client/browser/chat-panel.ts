@@ -27,7 +27,10 @@ export class ChatPanel {
   constructor(private readonly opts: ChatPanelOptions) {
     this.log = el('div', { className: 'chat-log', attrs: { id: 'chat-log', role: 'log', 'aria-live': 'polite', 'aria-label': 'Chat' } });
     this.input = el('input', { className: 'chat-input', attrs: { id: 'chat-input', type: 'text', maxlength: '400', autocomplete: 'off', placeholder: 'Say something… (Enter to send, Esc to cancel)', 'aria-label': 'Chat message' } });
-    this.form = el('form', { className: 'chat-form hidden' }, this.input);
+    // The send button is for touch screens (shown by CSS under body.touch): an on-screen keyboard's
+    // Enter key is not always there, and the button keeps the gesture that keeps the keyboard up.
+    const send = el('button', { className: 'chat-send', text: 'Send', attrs: { id: 'chat-send', type: 'submit' } });
+    this.form = el('form', { className: 'chat-form hidden' }, this.input, send);
     const hint = el('div', { className: 'chat-hint', text: 'Enter to chat' });
     this.root = el('div', { className: 'chat panel', attrs: { id: 'chat' } }, this.log, this.form, hint);
     this.form.addEventListener('submit', (ev) => {
@@ -41,8 +44,9 @@ export class ChatPanel {
       }
       ev.stopPropagation(); // typing never reaches the game keys
     });
-    this.input.addEventListener('blur', () => {
-      if (this.input.value === '') this.close();
+    this.input.addEventListener('blur', (ev) => {
+      // Tapping Send blurs the input first; the submit that follows closes the box.
+      if (this.input.value === '' && ev.relatedTarget !== send) this.close();
     });
   }
 

@@ -16,7 +16,6 @@ export interface IndicatorSource {
 const STOP_REASONS: Readonly<Record<number, string>> = {
   [CloseCode.TakenOver]: 'This player was opened in another tab or device.',
   [CloseCode.VersionMismatch]: 'The server runs a different version. Reload the page.',
-  [CloseCode.Banned]: 'You were removed from this server.',
   [CloseCode.Unauthorized]: 'This server refused the session.',
   [CloseCode.Left]: 'You left the world.',
 };

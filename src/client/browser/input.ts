@@ -18,6 +18,15 @@ const KEY_DIRS: Readonly<Record<string, number>> = {
   KeyD: DIR_RIGHT,
 };
 
+/** Directions from several controls (keys, joystick) as one input: opposite directions cancel out rather than one arbitrarily winning. */
+export function combineDirs(...sources: number[]): number {
+  let d = 0;
+  for (const s of sources) d |= s;
+  if ((d & (DIR_UP | DIR_DOWN)) === (DIR_UP | DIR_DOWN)) d &= ~(DIR_UP | DIR_DOWN);
+  if ((d & (DIR_LEFT | DIR_RIGHT)) === (DIR_LEFT | DIR_RIGHT)) d &= ~(DIR_LEFT | DIR_RIGHT);
+  return d;
+}
+
 export class KeyboardInput {
   private readonly held = new Set<string>();
   enabled = true;
@@ -32,10 +41,7 @@ export class KeyboardInput {
   get dirs(): number {
     let d = 0;
     for (const code of this.held) d |= KEY_DIRS[code] ?? 0;
-    // Opposite keys cancel out rather than one arbitrarily winning.
-    if ((d & (DIR_UP | DIR_DOWN)) === (DIR_UP | DIR_DOWN)) d &= ~(DIR_UP | DIR_DOWN);
-    if ((d & (DIR_LEFT | DIR_RIGHT)) === (DIR_LEFT | DIR_RIGHT)) d &= ~(DIR_LEFT | DIR_RIGHT);
-    return d;
+    return combineDirs(d);
   }
 
   readonly clear = (): void => {

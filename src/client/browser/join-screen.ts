@@ -63,7 +63,8 @@ export class JoinScreen {
       picker,
       this.button,
       this.status,
-      el('p', { className: 'keys', text: 'Arrows / WASD to walk · Enter to chat · F3 debug · F2 network' }),
+      el('p', { className: 'keys keys-desktop', text: 'Arrows / WASD to walk · Enter to chat · F3 debug · F2 network' }),
+      el('p', { className: 'keys keys-touch', text: 'Drag on the world to walk · 💬 to chat' }),
     );
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();

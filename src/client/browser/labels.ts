@@ -19,8 +19,10 @@ function roundRect(ctx: CanvasRenderingContext2D, x: number, y: number, w: numbe
   ctx.closePath();
 }
 
-/** A name centred on `cx` with its bottom at `bottom`; returns the tag's top edge. */
-export function drawNameTag(ctx: CanvasRenderingContext2D, name: string, cx: number, bottom: number, self: boolean, scale: number): number {
+import type { Rect } from './label-layout.js';
+
+/** A name centred on `cx` with its bottom at `bottom`; returns the tag's box. */
+export function drawNameTag(ctx: CanvasRenderingContext2D, name: string, cx: number, bottom: number, self: boolean, scale: number): Rect {
   const px = Math.round(13 * scale);
   ctx.font = font(px);
   const w = Math.ceil(ctx.measureText(name).width);
@@ -40,11 +42,11 @@ export function drawNameTag(ctx: CanvasRenderingContext2D, name: string, cx: num
   ctx.textAlign = 'center';
   ctx.textBaseline = 'middle';
   ctx.fillText(name, Math.round(cx), y + h / 2 + scale * 0.5);
-  return y;
+  return { x, y, w: w + padX * 2, h };
 }
 
 /** "⟳ reconnecting" badge with a spinning arc, so a frozen player reads as waiting, not gone. */
-export function drawReconnectingBadge(ctx: CanvasRenderingContext2D, cx: number, bottom: number, nowMs: number, scale: number): number {
+export function drawReconnectingBadge(ctx: CanvasRenderingContext2D, cx: number, bottom: number, nowMs: number, scale: number): Rect {
   const px = Math.round(11 * scale);
   ctx.font = font(px, 600);
   const label = 'reconnecting';
@@ -71,7 +73,7 @@ export function drawReconnectingBadge(ctx: CanvasRenderingContext2D, cx: number,
   ctx.textAlign = 'left';
   ctx.textBaseline = 'middle';
   ctx.fillText(label, x + padX + icon + gap, iy + scale * 0.5);
-  return y;
+  return { x, y, w, h };
 }
 
 /** Splits text into lines no wider than maxWidth, by grapheme so CJK (no spaces) wraps too. */
@@ -110,8 +112,17 @@ export function wrapText(ctx: CanvasRenderingContext2D, text: string, maxWidth: 
   return lines;
 }
 
-/** A speech bubble with its tail pointing down at (cx, bottom); alpha fades it out. */
-export function drawBubble(ctx: CanvasRenderingContext2D, text: string, cx: number, bottom: number, alpha: number, scale: number): number {
+export interface BubbleMeasure {
+  readonly lines: string[];
+  readonly w: number;
+  readonly h: number;
+  readonly px: number;
+  readonly lineH: number;
+  readonly pad: number;
+}
+
+/** The size of a speech bubble's box (without its tail) at this scale. */
+export function measureBubble(ctx: CanvasRenderingContext2D, text: string, scale: number): BubbleMeasure {
   const px = Math.round(13 * scale);
   ctx.font = font(px, 500);
   const lines = wrapText(ctx, text, 190 * scale);
@@ -119,11 +130,36 @@ export function drawBubble(ctx: CanvasRenderingContext2D, text: string, cx: numb
   let w = 0;
   for (const l of lines) w = Math.max(w, ctx.measureText(l).width);
   const pad = Math.round(7 * scale);
-  const bw = Math.ceil(w) + pad * 2;
-  const bh = lines.length * lineH + pad * 2 - Math.round(px * 0.3);
-  const tail = Math.round(6 * scale);
-  const x = Math.round(cx - bw / 2);
-  const y = Math.round(bottom - tail - bh);
+  return { lines, w: Math.ceil(w) + pad * 2, h: lines.length * lineH + pad * 2 - Math.round(px * 0.3), px, lineH, pad };
+}
+
+export function bubbleTail(scale: number): number {
+  return Math.round(6 * scale);
+}
+
+/**
+ * The line from a bubble pushed up by its neighbours (label-layout.ts) down to its speaker's tag
+ * at `anchorY`; drawn before every bubble, so bubbles cover lines and never the other way round.
+ */
+export function drawBubbleLeader(ctx: CanvasRenderingContext2D, m: BubbleMeasure, y: number, cx: number, anchorY: number, alpha: number, scale: number): void {
+  const from = y + m.h + bubbleTail(scale);
+  if (anchorY <= from) return;
+  ctx.save();
+  ctx.globalAlpha *= alpha;
+  ctx.strokeStyle = 'rgba(255, 255, 250, 0.85)';
+  ctx.lineWidth = Math.max(1, Math.round(1.5 * scale));
+  ctx.beginPath();
+  ctx.moveTo(cx, from);
+  ctx.lineTo(cx, anchorY);
+  ctx.stroke();
+  ctx.restore();
+}
+
+/** A measured speech bubble with its box at (x, y) and its tail pointing down at the speaker (cx). */
+export function drawBubble(ctx: CanvasRenderingContext2D, m: BubbleMeasure, x: number, y: number, cx: number, alpha: number, scale: number): void {
+  const bw = m.w;
+  const bh = m.h;
+  const tail = bubbleTail(scale);
   ctx.save();
   ctx.globalAlpha *= alpha;
   ctx.fillStyle = 'rgba(255, 255, 250, 0.96)';
@@ -141,9 +177,9 @@ export function drawBubble(ctx: CanvasRenderingContext2D, text: string, cx: numb
   ctx.stroke();
   ctx.fillRect(cx - tail + 1, y + bh - 2 * scale, tail * 2 - 2, 2 * scale);
   ctx.fillStyle = '#1b1f2e';
+  ctx.font = font(m.px, 500);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  lines.forEach((l, i) => ctx.fillText(l, cx, y + pad + i * lineH));
+  m.lines.forEach((l, i) => ctx.fillText(l, cx, y + m.pad + i * m.lineH));
   ctx.restore();
-  return y;
 }

@@ -15,13 +15,16 @@ import { ChatPanel } from './chat-panel.js';
 import { DebugOverlay } from './debug-overlay.js';
 import { el, isTyping } from './dom.js';
 import { ConnectionIndicator } from './hud.js';
-import { KeyboardInput } from './input.js';
+import { combineDirs, KeyboardInput } from './input.js';
 import { JoinScreen, suggestName, type JoinChoice } from './join-screen.js';
 import { NetPanel } from './net-panel.js';
 import type { PageHandle } from './page-handle.js';
 import { setupNetwork } from './net-sim.js';
+import { watchPageLifecycle } from './page-lifecycle.js';
 import { Renderer } from './renderer.js';
 import { buildScene, type Scene } from './scene.js';
+import { TouchJoystick } from './touch-joystick.js';
+import { TouchLayout } from './touch-layout.js';
 
 /** A chat line older than this (history replayed on join) goes to the log but gets no bubble. */
 const BUBBLE_MAX_AGE_MS = 15_000;
@@ -54,14 +57,22 @@ async function boot(): Promise<void> {
     toastTimer = window.setTimeout(() => toast.classList.add('hidden'), 2500);
   };
 
-  const input = new KeyboardInput((dirs) => client?.setHeldDirs(dirs));
+  // Keys and the touch joystick hold directions together.
+  const heldChanged = (): void => client?.setHeldDirs(combineDirs(input.dirs, joystick.dirs));
+  const input = new KeyboardInput(heldChanged);
+  const joystick = new TouchJoystick(canvas, heldChanged);
   const chat = new ChatPanel({
     send: (text) => (client ? client.say(text) : { ok: false, reason: 'empty' }),
     onOpenChange: (open) => {
       input.enabled = !open;
-      if (open) input.clear();
+      joystick.enabled = !open;
+      if (open) {
+        input.clear();
+        joystick.release();
+      }
     },
   });
+  const touch = new TouchLayout(() => chat.open());
   const hud = new ConnectionIndicator(
     () => client?.retryNow(),
     () => location.reload(),
@@ -70,7 +81,7 @@ async function boot(): Promise<void> {
   const netPanel = new NetPanel(net.network, (p) => chat.note(`Network profile for this tab: ${p}`), net.warning, net.seed);
   const last = lastJoin();
   const join = new JoinScreen(assets, last ?? { name: suggestName(), character: Math.floor(Math.random() * CHARACTER_COUNT) }, (choice) => startClient(choice));
-  const hudLayer = el('div', { className: 'hud hidden', attrs: { id: 'hud' } }, hud.root, chat.root, debug.root, toast);
+  const hudLayer = el('div', { className: 'hud hidden', attrs: { id: 'hud' } }, hud.root, chat.root, debug.root, toast, touch.chatButton, joystick.root);
   ui.append(hudLayer, netPanel.root, join.root);
   join.show();
   if (net.warning) join.setStatus(net.warning);
@@ -177,8 +188,12 @@ async function boot(): Promise<void> {
 
   // The browser knows things the socket does not: react at once instead of waiting for a timer.
   window.addEventListener('online', () => client?.retryNow());
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') client?.connection.checkNow();
+  watchPageLifecycle({
+    away: () => {
+      input.clear();
+      joystick.release();
+    },
+    back: () => client?.checkLink(),
   });
   // A tab closed or navigated away on purpose leaves at once; others do not wait out the grace.
   window.addEventListener('pagehide', () => client?.leave());

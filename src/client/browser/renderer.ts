@@ -1,5 +1,6 @@
 /**
- * Draws one frame: the map, then every player y-sorted (so whoever stands lower overlaps), then
+ * Draws one frame: the ground, then every player and tree y-sorted by their feet (whoever stands
+ * lower overlaps, so a player behind a trunk is under its crown), then
  * in screen space the name tags, reconnecting badges and speech bubbles. It reads a plain list of
  * sprites prepared by the caller and never touches the network, so it can run every animation
  * frame whatever the link is doing.
@@ -9,8 +10,9 @@
  */
 import { drawFrame, frameColumn, FRAME, type Assets } from './assets.js';
 import type { Bubbles } from './bubbles.js';
-import { drawBubble, drawNameTag, drawReconnectingBadge } from './labels.js';
-import { renderMap } from './world-map.js';
+import { layoutBubbles, type LabelStack, type Rect } from './label-layout.js';
+import { bubbleTail, drawBubble, drawBubbleLeader, drawNameTag, drawReconnectingBadge, measureBubble, type BubbleMeasure } from './labels.js';
+import { drawTile, renderMap, type TreeSprite, type WorldArt } from './world-map.js';
 
 export interface SpriteState {
   readonly id: number;
@@ -32,7 +34,7 @@ const HEAD_TOP = 26;
 
 export class Renderer {
   private readonly ctx: CanvasRenderingContext2D;
-  private map: HTMLCanvasElement | null = null;
+  private map: WorldArt | null = null;
   private mapSize = '';
   private dpr = 1;
   private cssW = 0;
@@ -91,8 +93,8 @@ export class Renderer {
     // smaller than the window is centred instead. Snapped to whole device pixels (no shimmer).
     const viewW = this.cssW / zoom;
     const viewH = this.cssH / zoom;
-    const mw = this.map.width;
-    const mh = this.map.height;
+    const mw = this.map.ground.width;
+    const mh = this.map.ground.height;
     const fx = focus?.x ?? mw / 2;
     const fy = focus?.y ?? mh / 2;
     const camX = mw <= viewW ? (mw - viewW) / 2 : Math.min(Math.max(fx - viewW / 2, 0), mw - viewW);
@@ -103,23 +105,56 @@ export class Renderer {
 
     ctx.imageSmoothingEnabled = false;
     ctx.setTransform(scale, 0, 0, scale, -this.camera.x * scale, -this.camera.y * scale);
-    ctx.drawImage(this.map, 0, 0);
+    ctx.drawImage(this.map.ground, 0, 0);
 
     const sorted = [...sprites].sort((a, b) => a.y - b.y || a.id - b.id);
-    for (const s of sorted) this.drawSprite(s, nowMs);
+    // Trees in view (with a tile of margin), merged with the players by depth: a tree is drawn
+    // after everyone whose feet are above its trunk's base.
+    const trees = this.map.trees.filter((t) => t.x + 32 >= camX - 32 && t.x <= camX + viewW + 32 && t.y + 32 >= camY - 32 && t.y <= camY + viewH + 64);
+    let ti = 0;
+    const drawTree = (t: TreeSprite): void => drawTile(ctx, this.assets, 'tree_sprite', t.x, t.y);
+    for (const s of sorted) {
+      while (ti < trees.length && trees[ti]!.baseY <= s.y) drawTree(trees[ti++]!);
+      this.drawSprite(s, nowMs);
+    }
+    while (ti < trees.length) drawTree(trees[ti++]!);
 
     // Screen space, device pixels: labels stay crisp and a constant size whatever the zoom.
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.imageSmoothingEnabled = true;
     const textScale = dpr * (zoom >= 2 ? 1.05 : 0.95);
+    // Tags first (each over its own head), then bubbles laid out so none covers a tag or
+    // another bubble (label-layout.ts): players standing close get stacked bubbles.
+    const stacks: LabelStack[] = [];
+    const speech = new Map<number, Array<{ m: BubbleMeasure; alpha: number }>>();
     for (const s of sorted) {
       const cx = Math.round(toScreenX(s.x));
+      const fixed: Rect[] = [];
       let top = Math.round(toScreenY(s.y - HEAD_TOP)) - 2 * dpr;
       ctx.globalAlpha = s.reconnecting ? 0.75 : 1;
-      top = drawNameTag(ctx, s.name, cx, top, s.self, textScale) - 3 * dpr;
+      const tag = drawNameTag(ctx, s.name, cx, top, s.self, textScale);
+      fixed.push(tag);
+      top = tag.y - 3 * dpr;
       ctx.globalAlpha = 1;
-      if (s.reconnecting) top = drawReconnectingBadge(ctx, cx, top, nowMs, textScale) - 3 * dpr;
-      for (const b of bubbles.current(s.id, nowMs).reverse()) top = drawBubble(ctx, b.text, cx, top, b.alpha, textScale) - 2 * dpr;
+      if (s.reconnecting) {
+        const badge = drawReconnectingBadge(ctx, cx, top, nowMs, textScale);
+        fixed.push(badge);
+        top = badge.y - 3 * dpr;
+      }
+      const said = bubbles.current(s.id, nowMs).reverse().map((b) => ({ m: measureBubble(ctx, b.text, textScale), alpha: b.alpha }));
+      if (said.length > 0) speech.set(s.id, said);
+      stacks.push({ id: s.id, cx, fixed, top: top + 3 * dpr, bubbles: said.map((b) => b.m) });
+    }
+    const placed = layoutBubbles(stacks, 2 * dpr, bubbleTail(textScale));
+    const stackOf = new Map(stacks.map((st) => [st.id, st]));
+    for (const pass of ['leaders', 'bubbles'] as const) {
+      for (const p of placed) {
+        const b = speech.get(p.id)?.[p.index];
+        const st = stackOf.get(p.id);
+        if (!b || !st) continue;
+        if (pass === 'bubbles') drawBubble(ctx, b.m, p.rect.x, p.rect.y, st.cx, b.alpha, textScale);
+        else if (p.shifted && p.index === 0) drawBubbleLeader(ctx, b.m, p.rect.y, st.cx, st.top, b.alpha, textScale);
+      }
     }
   }
 

@@ -13,6 +13,7 @@
  * sums) and `snaps` (a counter bumped when the predictor decided a jump must not be smoothed).
  */
 import { stepBody, type Body } from '../../shared/movement.js';
+import { terrainFor, type Terrain } from '../../shared/terrain.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
 export interface PendingInput {
@@ -44,6 +45,7 @@ export class Predictor {
   constructor(
     start: Body,
     private readonly rules: WorldRules,
+    private readonly terrain: Terrain = terrainFor(rules),
   ) {
     this.body = start;
   }
@@ -51,7 +53,7 @@ export class Predictor {
   apply(seq: number, dirs: number): void {
     this.pending.push({ seq, dirs });
     if (this.pending.length > MAX_PENDING_INPUTS) this.pending.shift();
-    this.body = stepBody(this.body, dirs, this.rules);
+    this.body = stepBody(this.body, dirs, this.rules, this.terrain);
   }
 
   /**
@@ -66,7 +68,7 @@ export class Predictor {
     if (tick !== undefined) this.lastServerTick = tick;
     while (this.pending.length > 0 && this.pending[0]!.seq <= ackSeq) this.pending.shift();
     let body = server;
-    for (const input of this.pending) body = stepBody(body, input.dirs, this.rules);
+    for (const input of this.pending) body = stepBody(body, input.dirs, this.rules, this.terrain);
     const dx = body.x - this.body.x;
     const dy = body.y - this.body.y;
     const correction = Math.hypot(dx, dy);

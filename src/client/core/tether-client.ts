@@ -180,6 +180,15 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     this.connection.retryNow();
   }
 
+  /**
+   * The page is back from the background (its timers may have slept for minutes): check the link
+   * now, and ping at once so a link that died silently shows within a round trip, not a watchdog.
+   */
+  checkLink(): void {
+    this.connection.checkNow();
+    if (this.connection.live) this.ping();
+  }
+
   // ---- input and prediction ------------------------------------------------------------------
 
   setHeldDirs(dirs: number): void {

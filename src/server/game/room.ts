@@ -16,7 +16,7 @@ import { checkChatText } from '../../shared/chat-text.js';
 import type { Facing } from '../../shared/movement.js';
 import { checkName } from '../../shared/names.js';
 import { nameKey } from './name-key.js';
-import { PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
+import { ACCEPTED_VERSIONS, PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import { ChatRoom } from '../chat/chat-room.js';
 import { ReplayPolicy } from '../chat/replay-policy.js';
@@ -158,8 +158,8 @@ export class Room {
   }
 
   async join(link: ClientLink, hello: Hello): Promise<void> {
-    if (hello.v !== PROTOCOL_VERSION) {
-      link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${PROTOCOL_VERSION}, client sent ${hello.v}`);
+    if (!ACCEPTED_VERSIONS.includes(hello.v)) {
+      link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${ACCEPTED_VERSIONS.join(' and ')}, client sent ${hello.v}`);
       return;
     }
     if (this.opts.password && !passwordMatches(hello.password ?? '', this.opts.password)) {
@@ -270,7 +270,9 @@ export class Room {
   private sendWelcome(player: Player, link: ClientLink, resumeToken: string, accountToken: string | undefined, resumed: boolean, lastChatSeq: number | undefined): void {
     const wb = this.world.bodies.get(player.id)!;
     // The nearest players now, the rest streamed (roster-welcome.ts): the welcome stays small.
-    const { near, rest } = splitNearest(this.players.values(), wb.body.x, wb.body.y, WELCOME_PLAYERS, (p) => this.world.bodies.get(p.id)?.body ?? wb.body);
+    // A tether.1 client knows no `roster` message: it gets everyone in the welcome, as before.
+    const listed = link.protocolVersion >= 2 ? WELCOME_PLAYERS : Number.POSITIVE_INFINITY;
+    const { near, rest } = splitNearest(this.players.values(), wb.body.x, wb.body.y, listed, (p) => this.world.bodies.get(p.id)?.body ?? wb.body);
     link.send({
       t: 'welcome',
       v: PROTOCOL_VERSION,

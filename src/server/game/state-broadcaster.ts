@@ -89,12 +89,12 @@ export class StateBroadcaster {
   /** Steps every model one tick and returns the bodies where it disagrees with the world. */
   private advanceModels(world: World): BodyState[] {
     const changed: BodyState[] = [];
-    const rules = world.rules;
+    const { rules, terrain } = world;
     for (const wb of world.bodies.values()) {
       const actual = wb.body;
       const m = this.models.get(wb.id);
       if (m) {
-        const predicted = stepBody(m.body, m.dirs, rules);
+        const predicted = stepBody(m.body, m.dirs, rules, terrain);
         if (
           predicted.x === actual.x &&
           predicted.y === actual.y &&

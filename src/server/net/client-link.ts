@@ -12,30 +12,9 @@ import type { WebSocket } from 'ws';
 import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
+import { frameHeaderLength, Opcode, writeFrameHeader } from '../../shared/ws-frame.js';
 import type { Logger } from '../logger.js';
 import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
-
-/** An unmasked, unfragmented WebSocket frame header (RFC 6455 5.2), server to client. */
-function frameHeaderBytes(len: number): number {
-  return len < 126 ? 2 : len < 65536 ? 4 : 10;
-}
-
-function writeFrameHeader(out: Buffer, o: number, opcode: number, len: number): number {
-  out[o] = 0x80 | opcode;
-  if (len < 126) {
-    out[o + 1] = len;
-    return o + 2;
-  }
-  if (len < 65536) {
-    out[o + 1] = 126;
-    out.writeUInt16BE(len, o + 2);
-    return o + 4;
-  }
-  out[o + 1] = 127;
-  out.writeUInt32BE(0, o + 2);
-  out.writeUInt32BE(len, o + 6);
-  return o + 10;
-}
 
 /** A control message queued for the next state frame: encoded, or encoded when it leaves. */
 type LaterMessage = Buffer | (() => string);
@@ -49,6 +28,8 @@ export const CONTROL_LIMIT_BYTES = 512 * 1024;
 
 export class ClientLink {
   playerId: number | null = null;
+  /** The protocol version the connection speaks (the gateway sets it from the subprotocol). */
+  protocolVersion = 2;
   joining = false;
   /** Wrong passwords sent on this connection (see Room.join). */
   badPasswords = 0;
@@ -64,6 +45,12 @@ export class ClientLink {
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
   private laterChars = 0;
+  /**
+   * Whether sendState may frame bytes itself (see there). Only without a negotiated extension:
+   * with permessage-deflate ws holds messages back while zlib works on them, and the server does
+   * not use compression, so that case is not worth tracking. Fixed at the handshake.
+   */
+  private readonly mayFrameItself: boolean;
 
   constructor(
     readonly connId: number,
@@ -73,6 +60,7 @@ export class ClientLink {
     private readonly logger?: Logger,
   ) {
     this.lastHeardMs = nowMs;
+    this.mayFrameItself = ws.extensions === '';
   }
 
   get bufferedAmount(): number {
@@ -140,35 +128,41 @@ export class ClientLink {
       return false;
     }
     const socket = this.socket;
-    // Anything queued up (a reader falling behind) goes the careful way, message by message.
-    if (!socket || this.ws.readyState !== 1 || buffered > 0) {
+    // Anything queued up (a reader falling behind, or a message ws has not framed yet) goes the
+    // careful way, message by message, behind it.
+    if (!socket || !this.mayFrameItself || this.ws.readyState !== 1 || buffered > 0) {
       this.flushLater();
       this.bytesOut += frame.length;
       this.ws.send(withAck(frame, ackSeq));
       return true;
     }
     // The hot path (every client, every tick): the queued control messages and the state frame
-    // are framed here and leave in a single socket write, one syscall and no per-message stream
-    // work. Safe beside ws's own writes because without compression ws never queues frames: every
-    // frame it sends is written whole and in order, and so is this buffer.
+    // are framed here (shared/ws-frame.ts) and leave in a single socket write, one syscall and no
+    // per-message stream work. Safe beside ws's own writes only while ws's sender has nothing
+    // queued: without an extension, and for the strings and Buffers this class hands it, ws
+    // writes every frame whole and at once, so `bufferedAmount` (the socket's queue plus the
+    // sender's) is 0 exactly when nothing can be overtaken. A Blob or a compressed message would
+    // wait in the sender; client-link.test.ts fails if the fast path ever writes around one.
+    // This reads ws internals (`_socket`, the sender's count in bufferedAmount), which is why
+    // package.json pins ws to one exact version (docs/architecture.md).
     const texts = this.later.length > 0 ? this.later.map(bytesOf) : null;
-    let size = frameHeaderBytes(frame.length) + frame.length;
+    let size = frameHeaderLength(frame.length, false) + frame.length;
     if (texts) {
       this.later = [];
       this.laterChars = 0;
-      for (const t of texts) size += frameHeaderBytes(t.length) + t.length;
+      for (const t of texts) size += frameHeaderLength(t.length, false) + t.length;
     }
     const out = Buffer.allocUnsafe(size);
     let o = 0;
     if (texts) {
       for (const t of texts) {
-        o = writeFrameHeader(out, o, 0x1, t.length);
+        o = writeFrameHeader(out, o, Opcode.Text, t.length);
         t.copy(out, o);
         o += t.length;
         this.bytesOut += t.length;
       }
     }
-    o = writeFrameHeader(out, o, 0x2, frame.length);
+    o = writeFrameHeader(out, o, Opcode.Binary, frame.length);
     out.set(frame, o);
     out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
     this.bytesOut += frame.length;

@@ -18,7 +18,7 @@ import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
-import { SUBPROTOCOL, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
+import { ACCEPTED_VERSIONS, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
 import { decodeInputFrame } from '../../shared/input-codec.js';
 import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
@@ -62,10 +62,11 @@ export class Gateway {
       // between MAX_FRAME_BYTES and this are refused in the message handler with a reason.
       maxPayload: MAX_FRAME_BYTES * 4,
       perMessageDeflate: false,
-      // Pick our version; if the client speaks another tether version, still accept it so we can
-      // close with a clear reason instead of a failed handshake the browser cannot explain.
+      // Pick the newest version both speak; if the client speaks only another tether version,
+      // still accept it so we can close with a clear reason instead of a failed handshake the
+      // browser cannot explain (and so with none: no subprotocol in the answer, then 4000).
       handleProtocols: (protocols) => {
-        if (protocols.has(SUBPROTOCOL)) return SUBPROTOCOL;
+        for (const v of ACCEPTED_VERSIONS) if (protocols.has(`tether.${v}`)) return `tether.${v}`;
         for (const p of protocols) if (p.startsWith('tether.')) return p;
         return false;
       },
@@ -116,6 +117,9 @@ export class Gateway {
     this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
     let windowStart = this.clock.now();
     let windowCount = 0;
+    /** The protocol version this connection speaks (from the selected subprotocol; NaN: none). */
+    const version = ws.protocol.startsWith('tether.') ? Number(ws.protocol.slice('tether.'.length)) : Number.NaN;
+    link.protocolVersion = version;
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       // Once we have decided to close a connection (flood, violation, slow reader, kick), nothing
@@ -133,7 +137,7 @@ export class Gateway {
       const bytes = rawLength(data);
       if (bytes > MAX_FRAME_BYTES) return this.violation(link, MESSAGE_TOO_BIG, `frame too large: ${bytes} bytes, the limit is ${MAX_FRAME_BYTES}`);
       if (isBinary) return this.handleBinary(link, data);
-      this.handleFrame(link, rawToString(data));
+      this.handleFrame(link, rawToString(data), version);
     });
     ws.on('pong', () => {
       link.lastHeardMs = this.clock.now();
@@ -169,21 +173,22 @@ export class Gateway {
     }, this.opts.helloTimeoutMs);
     helloTimer.unref();
 
-    if (ws.protocol !== SUBPROTOCOL) {
-      return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${SUBPROTOCOL}, client offered ${ws.protocol || 'none'}`);
+    if (!ACCEPTED_VERSIONS.includes(version)) {
+      const speaks = ACCEPTED_VERSIONS.map((v) => `tether.${v}`).join(' and ');
+      return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${speaks}, client offered ${ws.protocol || 'none'}`);
     }
     const offer = parseResumeOffer(protocolsOf(req));
     if (offer) this.guard(link, () => this.room.tryResume(link, offer));
   }
 
   /** The validation boundary: every inbound text frame passes here (binary ones: handleBinary). */
-  private handleFrame(link: ClientLink, text: string): void {
+  private handleFrame(link: ClientLink, text: string, version: number): void {
     const decoded = decodeClientMessage(text);
     if (!decoded.ok) {
       const code = decoded.kind === 'unknown_type' ? CloseCode.UnknownMessage : CloseCode.ProtocolViolation;
       return this.violation(link, code, decoded.detail);
     }
-    this.guard(link, () => this.dispatch(link, decoded.value));
+    this.guard(link, () => this.dispatch(link, decoded.value, version));
   }
 
   /**
@@ -200,7 +205,7 @@ export class Gateway {
     }
   }
 
-  private dispatch(link: ClientLink, msg: ClientMessage): void {
+  private dispatch(link: ClientLink, msg: ClientMessage, version: number): void {
     switch (msg.t) {
       case 'hello':
         if (link.playerId !== null || link.joining) {
@@ -231,8 +236,10 @@ export class Gateway {
         const tick = this.room.world.tick;
         const pong = (heldMs: number) => ({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick, held: heldMs }) as const;
         // A joined link gets a state frame every tick: the pong rides in its write, saying how
-        // long it waited. Before joining there is no state frame to ride with.
-        if (link.playerId === null) link.send(pong(0));
+        // long it waited. Before joining there is no state frame to ride with, and a tether.1
+        // client does not know `held`: both are answered at once, as version 1 promised.
+        if (version < 2) link.send({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick });
+        else if (link.playerId === null) link.send(pong(0));
         else link.sendLater(() => encodeMessage(pong(Math.round(this.clock.now() - answeredMs))));
         return;
       }

@@ -19,6 +19,11 @@
  *
  * Linux only (sockets' descriptors, fs.writeSync on them); elsewhere, and for small ticks, frames
  * go through socket.write.
+ *
+ * The sockets are ws's private `_socket`s, and the second rule holds only because ClientLink
+ * hands a frame here only when ws's sender has nothing queued (its `bufferedAmount` is 0, no
+ * extension). Both lean on ws internals, so package.json pins ws to one exact version;
+ * client-link.test.ts fails if the fast path ever writes around a message ws holds back.
  */
 import { writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
