@@ -23,6 +23,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { percentile, round } from './support/percentile.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../src/shared/protocol.js';
 
 const { values: flags } = parseArgs({
   options: {
@@ -81,7 +82,7 @@ type AttackResult = Record<string, number | string>;
 
 function ws(url: string): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const s = new WebSocket(url, ['tether.1'], { perMessageDeflate: false });
+    const s = new WebSocket(url, [SUBPROTOCOL], { perMessageDeflate: false });
     s.on('error', () => {});
     s.once('open', () => resolve(s));
     s.once('error', reject);
@@ -90,7 +91,7 @@ function ws(url: string): Promise<WebSocket> {
 }
 
 function hello(name: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify({ t: 'hello', v: 1, name, character: 0, ...extra });
+  return JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, name, character: 0, ...extra });
 }
 
 /** The first welcome or error on a socket. */

@@ -12,12 +12,13 @@ import { hello, openRaw } from './support/raw-socket.js';
 import { lightPlayer, poll, sleep, walk, type LightPlayer } from './support/limits-helpers.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { CHAT_MAX_CHARS } from '../src/shared/limits.js';
+import { SUBPROTOCOL } from '../src/shared/protocol.js';
 import { HISTORY_ON_JOIN } from '../src/server/chat/replay-policy.js';
 import { WELCOME_PLAYERS } from '../src/server/game/roster-welcome.js';
 
 /** A socket that counts the bytes of every text frame it receives, and keeps the parsed messages. */
-async function countingSocket(url: string): Promise<{ ws: WebSocket; bytes: () => number; messages: Array<Record<string, unknown>>; closed: Promise<number> }> {
-  const ws = new WebSocket(url, ['tether.1'], { perMessageDeflate: false });
+async function countingSocket(url: string, protocol = SUBPROTOCOL): Promise<{ ws: WebSocket; bytes: () => number; messages: Array<Record<string, unknown>>; closed: Promise<number> }> {
+  const ws = new WebSocket(url, [protocol], { perMessageDeflate: false });
   let bytes = 0;
   const messages: Array<Record<string, unknown>> = [];
   ws.on('message', (data, isBinary) => {
@@ -157,9 +158,20 @@ test('welcome size stays bounded with a large roster; the rest streams in and ev
   assert.equal(new Set([...streamed.map((p) => p.id), ...(welcome['players'] as Array<{ id: number }>).map((p) => p.id)]).size, 202);
   s.ws.close();
 
+  // A tether.1 client knows no roster message: it still gets everyone in its welcome.
+  const v1 = await countingSocket(fx.wsUrl, 'tether.1');
+  v1.ws.send(JSON.stringify({ t: 'hello', v: 1, name: 'Oldtimer', character: 0 }));
+  await poll(() => v1.messages.some((m) => m['t'] === 'welcome'), 3000);
+  const v1Welcome = v1.messages.find((m) => m['t'] === 'welcome')!;
+  assert.equal((v1Welcome['players'] as unknown[]).length, 203);
+  assert.equal(v1Welcome['rosterRest'], undefined);
+  v1.ws.close();
+
   // The full client: the whole roster, and a walking player streamed in is where the server has it.
   const watcher = fx.client('Watcher');
-  await until(watcher, () => watcher.players.size === 203, 'the watcher knows everyone', 8000);
+  await joined(watcher);
+  assert.ok(fx.server.room.playerCount > WELCOME_PLAYERS * 3);
+  await until(watcher, () => watcher.players.size === fx.server.room.playerCount, 'the watcher knows everyone', 8000);
   await sleep(500);
   const server = fx.server.room.world.bodies.get(walker.selfId!)!.body;
   const seen = watcher.players.get(walker.selfId!)!.info;
