@@ -49,7 +49,7 @@ async function serve(): Promise<void> {
   const { startTetherServer } = await import('../src/server/tether-server.js');
   const { createLogger } = await import('../src/server/logger.js');
   const server = await startTetherServer(
-    { ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', limitLoopback: true, password: flags.password ?? '' },
+    { ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', password: flags.password ?? '' },
     { logger: createLogger('error') },
   );
   // A busy room: 500 lines of the largest kind in the history before anyone attacks.

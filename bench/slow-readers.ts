@@ -64,7 +64,7 @@ async function serve(): Promise<void> {
       base.log(level, event, fields);
     },
   };
-  const server = await startTetherServer({ ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error' }, { logger });
+  const server = await startTetherServer({ ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', maxConnectionsPerAddress: 100_000, maxGracePerAddress: 100_000, newProfilesPerAddressHour: 100_000_000, joinsPerAddressMinute: 100_000_000 }, { logger });
   server.room.chatRate = { burst: 1000, perSecond: 1000 };
   process.stdout.write(`URL ${server.url}\n`);
   setInterval(() => {

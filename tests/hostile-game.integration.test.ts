@@ -99,7 +99,7 @@ test('replay amplification: a hello with lastChatSeq 0 gets the session window, 
 });
 
 test('ghosts: join-then-drop from one address stops at the grace cap; others keep their bodies', async (t) => {
-  const fx = await startFixture({ limitLoopback: true, maxConnectionsPerAddress: 64, maxGracePerAddress: 3, graceMs: 30_000 });
+  const fx = await startFixture({ maxGracePerAddress: 3, graceMs: 30_000 });
   t.after(() => fx.close());
   const stayer = fx.client('Stayer');
   await joined(stayer);
@@ -204,7 +204,7 @@ test('leave-and-rejoin cannot beat the chat rate: the bucket belongs to the acco
 });
 
 test('name creation flood: new names from one address stop at the hourly cap; known names still join', async (t) => {
-  const fx = await startFixture({ limitLoopback: true, maxConnectionsPerAddress: 64, newProfilesPerAddressHour: 5 });
+  const fx = await startFixture({ newProfilesPerAddressHour: 5 });
   t.after(() => fx.close());
   const known = fx.client('Known');
   await joined(known);

@@ -6,15 +6,13 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { WebSocket } from 'ws';
 import { startFixture, joined, until, type Fixture } from './support/server-fixture.js';
 import { hello, openRaw, type RawSocket } from './support/raw-socket.js';
-import { assertNormalRate, lightPlayer, poll, sleep, walk, watchRate } from './support/limits-helpers.js';
+import { assertNormalRate, poll, sleep, walk, watchRate } from './support/limits-helpers.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { CHAT_MAX_CHARS, MAX_FRAME_BYTES } from '../src/shared/limits.js';
 import { DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP } from '../src/shared/movement.js';
 import { subprotocolsFor } from '../src/shared/resume-offer.js';
-import { CONTROL_LIMIT_BYTES } from '../src/server/net/client-link.js';
 import { MAX_QUEUED_INPUTS } from '../src/server/game/world.js';
 import type { TetherClient } from '../src/client/core/tether-client.js';
 
@@ -220,8 +218,8 @@ test('names: normalised; control, zero-width and bidi refused; a look-alike of a
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
 
-test('connections per address (limitLoopback): the one over the limit is refused with 429 and logged', async (t) => {
-  const fx = await startFixture({ limitLoopback: true, maxConnectionsPerAddress: 4 });
+test('connections per address (loopback too): the one over the limit is refused with 429 and logged', async (t) => {
+  const fx = await startFixture({ maxConnectionsPerAddress: 4 });
   t.after(() => fx.close());
   const { clients, stop } = await bystanders(fx, 1);
   t.after(stop);
@@ -308,60 +306,13 @@ test('password: missing or wrong is refused with bad_password, three wrong tries
   assert.match(closed.reason, /wrong password/);
   assert.equal(raw.messages.filter((m) => (m as { code?: string }).code === 'bad_password').length, 3);
   assert.ok(!raw.messages.some((m) => (m as { t: string }).t === 'welcome'));
-  assert.equal(fx.logs.filter((l) => l.event === 'join_refused' && l['reason'] === 'bad_password').length, 3);
+  // Logged once per burst (password-attempts.ts), not once per try.
+  assert.equal(fx.logs.filter((l) => l.event === 'password_guessing').length, 1);
   const good = await rawPlayer(fx, 'Friend', { password: 'open sesame' });
   assert.ok(good.id > 0);
   good.ws.close();
   await sleep(1000);
   stop();
-  assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
-});
-
-test('slow reader: a client that stops reading is closed with 4008 once its control backlog passes the bound; its state frames are skipped meanwhile', async (t) => {
-  const fx = await startFixture();
-  t.after(() => fx.close());
-  // Chat is the control traffic that piles up; raise the rate so the kernel's socket buffers
-  // (~4 MB on loopback) fill in seconds rather than minutes.
-  fx.server.room.chatRate = { burst: 1000, perSecond: 1000 };
-  const { clients, stop } = await bystanders(fx, 1);
-  t.after(stop);
-  const window = watchRate(clients, TICK, () => fx.server.room.world.tick);
-  const slow = await rawPlayer(fx, 'Sloth');
-  const link = [...fx.server.gateway.links].find((l) => l.playerId === slow.id)!;
-  (slow.ws as WebSocket & { _socket: import('node:net').Socket })._socket.pause();
-  // Still alive (it keeps sending), just never reading.
-  const alive = setInterval(() => slow.ws.send(JSON.stringify({ t: 'ping', id: 1, ct: 0 })), 500);
-  const chatters = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => lightPlayer(fx.wsUrl, `Chatter${i}`)));
-  // About the largest line the rules allow: 200 emoji (800 bytes; the cap is CHAT_MAX_BYTES).
-  const line = '\u{1F600}'.repeat(CHAT_MAX_CHARS);
-  let n = 0;
-  // ~167 lines per second per chatter: under the flood limit.
-  const chat = setInterval(() => {
-    for (const c of chatters) for (let k = 0; k < 2; k++) c.ws.send(JSON.stringify({ t: 'chat', id: `m${n++}`, text: line }));
-  }, 12);
-  let maxBuffered = 0;
-  const sample = setInterval(() => (maxBuffered = Math.max(maxBuffered, link.bufferedAmount)), 5);
-  const flagged = await poll(() => rejections(fx, CloseCode.SlowReader).length > 0, 25_000);
-  clearInterval(chat);
-  clearInterval(sample);
-  clearInterval(alive);
-  assert.ok(flagged, `slow reader never closed (buffered ${link.bufferedAmount} bytes)`);
-  // Read again now, to see the close frame the server queued behind the backlog.
-  (slow.ws as WebSocket & { _socket: import('node:net').Socket })._socket.resume();
-  const closed = await slow.closed;
-  assert.equal(closed.code, CloseCode.SlowReader);
-  assert.match(closed.reason, /slow reader/);
-  assert.ok(link.statesSkipped > 0, 'state frames were skipped, not queued');
-  const log = rejections(fx, CloseCode.SlowReader)[0]!;
-  assert.equal(log['player'], slow.id);
-  // Decided as soon as a control message took the buffer past the bound (one line over at most)...
-  assert.ok(Number(log['bufferedBytes']) <= CONTROL_LIMIT_BYTES + 4 * 1024, `closed at ${log['bufferedBytes']} buffered bytes`);
-  // ...and never far beyond it (sampled; includes frames handed to the kernel in the same turn).
-  assert.ok(maxBuffered <= CONTROL_LIMIT_BYTES + 64 * 1024, `server buffered up to ${maxBuffered} bytes for one slow reader`);
-  process.stdout.write(`# slow reader closed at ${log['bufferedBytes']} buffered bytes (sampled max ${maxBuffered}), ${link.statesSkipped} state frames skipped\n`);
-  for (const c of chatters) c.close();
-  stop();
-  // A generous bound here: the bystander also reads every one of the flooding chat lines.
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
 

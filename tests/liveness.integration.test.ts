@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixture } from './support/server-fixture.js';
+import { ADMIN_HEADERS, startFixture } from './support/server-fixture.js';
 import { hello, openRaw } from './support/raw-socket.js';
 
 test('a client that pings costs no server pings and its RTT report is shown; a silent one is pinged and kept', async (t) => {
@@ -14,8 +14,10 @@ test('a client that pings costs no server pings and its RTT report is shown; a s
   await quiet.next((m) => m['t'] === 'welcome');
   let talkerPinged = 0;
   let quietPinged = 0;
-  talker.ws.on('ping', () => talkerPinged++);
-  quiet.ws.on('ping', () => quietPinged++);
+  // Heartbeat pings have no payload; read probes (8 random bytes, read-probe.ts) ride in the
+  // state frame's write and cost no extra send.
+  talker.ws.on('ping', (data: Buffer) => data.length === 0 && talkerPinged++);
+  quiet.ws.on('ping', (data: Buffer) => data.length === 0 && quietPinged++);
 
   // The talker pings every 50 ms (well inside a heartbeat), reporting an RTT of 42 ms.
   let id = 0;
@@ -39,7 +41,7 @@ test('a client that pings costs no server pings and its RTT report is shown; a s
     assert.ok(p['held']! >= 0 && p['held']! <= tickMs * 3, `held ${p['held']} ms`);
   }
 
-  const status = (await (await fetch(`http://127.0.0.1:${fx.server.port}/status.json`)).json()) as { players: Array<{ name: string; rttMs: number | null }> };
+  const status = (await (await fetch(`http://127.0.0.1:${fx.server.port}/status.json`, { headers: ADMIN_HEADERS })).json()) as { players: Array<{ name: string; rttMs: number | null }> };
   assert.equal(status.players.find((p) => p.name === 'Talker')?.rttMs, 42, 'the reported RTT is on the status page');
   const quietRtt = status.players.find((p) => p.name === 'Quiet')?.rttMs;
   assert.ok(quietRtt !== null && quietRtt !== undefined && quietRtt < 1000, `the quiet one's RTT comes from protocol pings: ${quietRtt}`);

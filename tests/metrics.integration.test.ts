@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startFixture, joined, until } from './support/server-fixture.js';
+import { ADMIN_HEADERS, startFixture, joined, until } from './support/server-fixture.js';
 
 async function scrape(base: string): Promise<string> {
-  const res = await fetch(`${base}/metrics`);
+  const res = await fetch(`${base}/metrics`, { headers: ADMIN_HEADERS });
   assert.equal(res.status, 200);
   assert.match(res.headers.get('content-type') ?? '', /text\/plain/);
   return res.text();
@@ -56,7 +56,7 @@ test('GET /metrics exposes the named series, per server instance, and they move 
   assert.equal(value(after, 'tether_resume_latency_seconds_count'), 1);
   assert.equal(value(after, 'tether_sessions_in_grace'), 0);
 
-  const status = (await (await fetch(`${base}/status.json`)).json()) as { playersOnline: number; players: Array<{ name: string; state: string }> };
+  const status = (await (await fetch(`${base}/status.json`, { headers: ADMIN_HEADERS })).json()) as { playersOnline: number; players: Array<{ name: string; state: string }> };
   assert.equal(status.playersOnline, 2);
   assert.deepEqual(status.players.map((p) => p.name).sort(), ['Metra', 'Metrb']);
 });

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { DEFAULT_RULES, MAX_WORLD_UNITS, type WorldRules } from '../shared/world-rules.js';
 import type { LogLevel } from './logger.js';
+import { ProxyTrust, type ForwardedHeader } from './net/client-address.js';
 
 export interface ServerConfig {
   readonly host: string;
@@ -16,9 +17,21 @@ export interface ServerConfig {
   /** Server-side liveness: a protocol ping every heartbeatMs; dead after deadAfterMs of silence. */
   readonly heartbeatMs: number;
   readonly deadAfterMs: number;
+  /** WebSockets per client address (IPv4 address or IPv6 /64); loopback is not exempt. */
   readonly maxConnectionsPerAddress: number;
-  /** Loopback clients (bots, tests) are exempt from the per-address limit unless this is set. */
-  readonly limitLoopback: boolean;
+  /** All TCP connections at once; 0 = the descriptor limit minus a reserve (descriptor-limit.ts). */
+  readonly maxConnections: number;
+  /** A connection must send each request's headers within this (and idle keep-alives are closed). */
+  readonly headersTimeoutMs: number;
+  /** Proxies (addresses or CIDR ranges) whose forwarding header names the client. */
+  readonly trustProxy: readonly string[];
+  readonly forwardedHeader: ForwardedHeader;
+  /** Opens /status, /status.json and /metrics to whoever presents it; empty = they are refused. */
+  readonly adminToken: string;
+  /** The address players use (e.g. https://play.example); its host is an allowed Host. */
+  readonly publicUrl: string;
+  /** More host names the server answers to (IP addresses and localhost always are). */
+  readonly allowedHosts: readonly string[];
   readonly allowedOrigins: readonly string[];
   readonly password: string;
   readonly chatHistoryLimit: number;
@@ -41,6 +54,8 @@ export interface ServerConfig {
   readonly maxGracePerAddress: number;
   /** New profiles (names) one address may create per hour. */
   readonly newProfilesPerAddressHour: number;
+  /** Joins and resumes from one address per minute (a quarter of them at once). */
+  readonly joinsPerAddressMinute: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -53,7 +68,13 @@ export const DEFAULT_CONFIG: ServerConfig = {
   heartbeatMs: 1_000,
   deadAfterMs: 4_000,
   maxConnectionsPerAddress: 16,
-  limitLoopback: false,
+  maxConnections: 0,
+  headersTimeoutMs: 5_000,
+  trustProxy: [],
+  forwardedHeader: 'x-forwarded-for',
+  adminToken: '',
+  publicUrl: '',
+  allowedHosts: [],
   allowedOrigins: [],
   password: '',
   chatHistoryLimit: 1000,
@@ -66,6 +87,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   maxPlayers: 5000,
   maxGracePerAddress: 8,
   newProfilesPerAddressHour: 20,
+  joinsPerAddressMinute: 240,
 };
 
 export const HELP = `Usage: npm start -- [options]     (or: node --import tsx src/server/main.ts [options])
@@ -78,8 +100,32 @@ Options (environment variable in brackets):
   --world WxH               world size in units [TETHER_WORLD]                  (default 1000x1000)
   --speed UNITS             walking speed in units/s [TETHER_SPEED]             (default 120)
   --grace-ms MS             how long a dropped player may resume [TETHER_GRACE_MS] (default 30000)
-  --max-conns-per-ip N      connections per remote address [TETHER_MAX_CONNS_PER_IP] (default 16)
-  --limit-loopback          apply that limit to loopback clients too
+  --max-conns-per-ip N      WebSockets per client address, an IPv6 /64 counting as one
+                            [TETHER_MAX_CONNS_PER_IP] (default 16). Loopback is not exempt:
+                            to run many local bots against your own server, raise it
+                            (e.g. --max-conns-per-ip 1000); browser tabs on one machine are
+                            one address
+  --max-connections N       TCP connections at once, 0 = the descriptor limit (ulimit -n) less
+                            an eighth of it, at least 64, kept for files and SQLite
+                            [TETHER_MAX_CONNECTIONS] (default 0)
+  --headers-timeout-ms MS   a connection that has not sent a request's headers within this,
+                            or sits idle between requests, is closed [TETHER_HEADERS_TIMEOUT_MS]
+                            (default 5000)
+  --trust-proxy LIST        comma-separated addresses or CIDR ranges of reverse proxies whose
+                            forwarding header names the client (the rightmost hop that is not
+                            a trusted proxy is the client) [TETHER_TRUST_PROXY]; loopback is
+                            not trusted unless listed (e.g. --trust-proxy 127.0.0.1,::1 for a
+                            proxy on the same host)
+  --forwarded-header NAME   which header those proxies set: x-forwarded-for | forwarded
+                            [TETHER_FORWARDED_HEADER]                           (default x-forwarded-for)
+  --admin-token TOKEN       opens /status, /status.json and /metrics to requests with
+                            "Authorization: Bearer TOKEN" or Basic auth with TOKEN as the
+                            password (what a browser asks for); without it they answer 403.
+                            Players' addresses only with /status.json?ips=1 [TETHER_ADMIN_TOKEN]
+  --public-url URL          the address players open (e.g. https://play.example); its host is
+                            accepted in Host headers [TETHER_PUBLIC_URL]
+  --allowed-hosts LIST      more host names accepted in Host headers (IP addresses, localhost
+                            and the --host name always are; others get 421) [TETHER_ALLOWED_HOSTS]
   --allowed-origins LIST    comma-separated origins allowed to open the WebSocket,
                             besides the page's own [TETHER_ALLOWED_ORIGINS]
   --password SECRET         private server: clients must send it [TETHER_PASSWORD]
@@ -94,6 +140,8 @@ Options (environment variable in brackets):
                             [TETHER_MAX_GRACE_PER_IP]                            (default 8)
   --new-names-per-ip-hour N new profiles one address may create per hour
                             [TETHER_NEW_NAMES_PER_IP_HOUR]                       (default 20)
+  --joins-per-ip-minute N   joins and resumes from one address per minute, a quarter
+                            of them at once [TETHER_JOINS_PER_IP_MINUTE]         (default 240)
   --public-dir PATH         the built client to serve [TETHER_PUBLIC_DIR]       (default ./dist/public)
   --serve-source-maps       also serve the client's source maps (*.map) [TETHER_SERVE_SOURCE_MAPS=1]
   -h, --help                show this help
@@ -113,7 +161,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       speed: { type: 'string' },
       'grace-ms': { type: 'string' },
       'max-conns-per-ip': { type: 'string' },
-      'limit-loopback': { type: 'boolean' },
+      'max-connections': { type: 'string' },
+      'headers-timeout-ms': { type: 'string' },
+      'trust-proxy': { type: 'string' },
+      'forwarded-header': { type: 'string' },
+      'admin-token': { type: 'string' },
+      'public-url': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       'allowed-origins': { type: 'string' },
       password: { type: 'string' },
       'log-level': { type: 'string' },
@@ -122,6 +176,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       'max-players': { type: 'string' },
       'max-grace-per-ip': { type: 'string' },
       'new-names-per-ip-hour': { type: 'string' },
+      'joins-per-ip-minute': { type: 'string' },
       'public-dir': { type: 'string' },
       'serve-source-maps': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -137,6 +192,18 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   const logLevel = pick(values['log-level'], 'TETHER_LOG_LEVEL') ?? d.logLevel;
   if (!['debug', 'info', 'warn', 'error', 'silent'].includes(logLevel)) throw new ConfigError(`unknown log level "${logLevel}"`);
   const origins = pick(values['allowed-origins'], 'TETHER_ALLOWED_ORIGINS');
+  const trustProxy = list(pick(values['trust-proxy'], 'TETHER_TRUST_PROXY'));
+  try {
+    new ProxyTrust(trustProxy);
+  } catch (err) {
+    throw new ConfigError((err as Error).message);
+  }
+  const forwardedHeader = (pick(values['forwarded-header'], 'TETHER_FORWARDED_HEADER') ?? d.forwardedHeader).toLowerCase();
+  if (forwardedHeader !== 'x-forwarded-for' && forwardedHeader !== 'forwarded') throw new ConfigError(`forwarded header must be x-forwarded-for or forwarded, got "${forwardedHeader}"`);
+  const adminToken = pick(values['admin-token'], 'TETHER_ADMIN_TOKEN') ?? '';
+  if (adminToken && adminToken.length < 16) throw new ConfigError('admin token must be at least 16 characters');
+  const publicUrl = pick(values['public-url'], 'TETHER_PUBLIC_URL') ?? '';
+  if (publicUrl && !URL.canParse(publicUrl)) throw new ConfigError(`public URL "${publicUrl}" is not a URL`);
   return {
     ...d,
     host: pick(values.host, 'HOST') ?? d.host,
@@ -145,8 +212,14 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     rules: { widthUnits, heightUnits, speedUnitsPerS, tickRateHz },
     graceMs: num(pick(values['grace-ms'], 'TETHER_GRACE_MS'), d.graceMs, 'grace period', 0, 24 * 3600_000),
     maxConnectionsPerAddress: num(pick(values['max-conns-per-ip'], 'TETHER_MAX_CONNS_PER_IP'), d.maxConnectionsPerAddress, 'connections per address', 1, 1_000_000),
-    limitLoopback: values['limit-loopback'] ?? false,
-    allowedOrigins: origins ? origins.split(',').map((s) => s.trim()).filter(Boolean) : [],
+    maxConnections: num(pick(values['max-connections'], 'TETHER_MAX_CONNECTIONS'), d.maxConnections, 'connection cap', 0, 10_000_000),
+    headersTimeoutMs: num(pick(values['headers-timeout-ms'], 'TETHER_HEADERS_TIMEOUT_MS'), d.headersTimeoutMs, 'headers timeout', 100, 600_000),
+    trustProxy,
+    forwardedHeader,
+    adminToken,
+    publicUrl,
+    allowedHosts: list(pick(values['allowed-hosts'], 'TETHER_ALLOWED_HOSTS')),
+    allowedOrigins: list(origins),
     password: pick(values.password, 'TETHER_PASSWORD') ?? '',
     logLevel: logLevel as ServerConfig['logLevel'],
     publicDir: pick(values['public-dir'], 'TETHER_PUBLIC_DIR') ?? d.publicDir,
@@ -156,8 +229,13 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     // The snapshot format counts bodies in 16 bits; the margin covers bodies joining mid-tick.
     maxPlayers: num(pick(values['max-players'], 'TETHER_MAX_PLAYERS'), d.maxPlayers, 'max players', 1, 60_000),
     maxGracePerAddress: num(pick(values['max-grace-per-ip'], 'TETHER_MAX_GRACE_PER_IP'), d.maxGracePerAddress, 'grace bodies per address', 0, 1_000_000),
-    newProfilesPerAddressHour: num(pick(values['new-names-per-ip-hour'], 'TETHER_NEW_NAMES_PER_IP_HOUR'), d.newProfilesPerAddressHour, 'new names per address per hour', 1, 1_000_000),
+    newProfilesPerAddressHour: num(pick(values['new-names-per-ip-hour'], 'TETHER_NEW_NAMES_PER_IP_HOUR'), d.newProfilesPerAddressHour, 'new names per address per hour', 1, 100_000_000),
+    joinsPerAddressMinute: num(pick(values['joins-per-ip-minute'], 'TETHER_JOINS_PER_IP_MINUTE'), d.joinsPerAddressMinute, 'joins per address per minute', 1, 100_000_000),
   };
+}
+
+function list(raw: string | undefined): string[] {
+  return raw ? raw.split(',').map((s) => s.trim()).filter(Boolean) : [];
 }
 
 function num(raw: string | undefined, fallback: number, what: string, lo: number, hi: number): number {

@@ -4,7 +4,13 @@
  *
  * The room and the gateway call the small hook methods below; gauges that mirror state (players
  * online, sessions in grace, bytes out) are read when scraped.
+ *
+ * Event-loop delay is measured beside the tick time because the tick only times its own work:
+ * a flood handled between ticks (replays, parsing, writes) delays every player's next tick and
+ * messages without showing in the tick figure. It is sampled per second (the histogram is read
+ * and reset by the sampler).
  */
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Room } from './game/room.js';
 import type { Gateway } from './net/gateway.js';
@@ -26,7 +32,14 @@ export interface StatusSample {
   readonly tickP99: number | null;
   readonly tickMax: number | null;
   readonly bytesOutPerS: number;
+  /** Event-loop delay over this second, ms (how late timers and I/O callbacks ran). */
+  readonly loopP50: number | null;
+  readonly loopP99: number | null;
+  readonly loopMax: number | null;
 }
+
+/** How often the delay monitor's timer fires; delays shorter than this are not seen. */
+const LOOP_RESOLUTION_MS = 10;
 
 export class ServerMetrics {
   readonly registry = new Registry();
@@ -37,6 +50,7 @@ export class ServerMetrics {
   private readonly disconnects: Counter<'kind'>;
   private readonly rejectedMsgs: Counter<'reason'>;
   private readonly skipped: Counter;
+  private readonly refusedConns: Counter<'reason'>;
   private closedLinkBytes = 0;
   private readonly tickMs = new Float64Array(TICK_RING);
   private readonly tickAt = new Float64Array(TICK_RING);
@@ -47,6 +61,7 @@ export class ServerMetrics {
   private lastBytesOut = 0;
   private sampler: ReturnType<typeof setInterval> | null = null;
   private lastSkipped = 0;
+  private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
   constructor(
     private readonly room: Room,
@@ -79,25 +94,42 @@ export class ServerMetrics {
         self.lastSkipped = now;
       },
     });
+    new Gauge({
+      name: 'tether_event_loop_delay_seconds',
+      help: 'Event-loop delay over the last full second (quantile 0.5, 0.99 and max): lag outside the tick shows here',
+      labelNames: ['quantile'],
+      registers,
+      collect() {
+        const last = self.history[self.history.length - 1];
+        this.set({ quantile: '0.5' }, (last?.loopP50 ?? 0) / 1000);
+        this.set({ quantile: '0.99' }, (last?.loopP99 ?? 0) / 1000);
+        this.set({ quantile: 'max' }, (last?.loopMax ?? 0) / 1000);
+      },
+    });
     this.tickHist = new Histogram({ name: 'tether_tick_duration_seconds', help: 'Time to step the world and send the state frames', registers, buckets: [0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.025, 0.035, 0.05, 0.1] });
     this.rttHist = new Histogram({ name: 'tether_rtt_seconds', help: 'WebSocket ping to pong round trip per connection', registers, buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.75, 1, 2, 5] });
     this.resumeLatency = new Histogram({ name: 'tether_resume_latency_seconds', help: 'From the server noticing a drop to the resume (0 when it had not noticed yet)', registers, buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60] });
     this.resumes = new Counter({ name: 'tether_resumes_total', help: 'Resume attempts by outcome', labelNames: ['outcome'], registers });
     this.disconnects = new Counter({ name: 'tether_disconnects_total', help: 'Players losing their connection, by kind (dropped = grace period started, left, grace_expired)', labelNames: ['kind'], registers });
     this.rejectedMsgs = new Counter({ name: 'tether_rejected_messages_total', help: 'Messages or connections refused, by reason', labelNames: ['reason'], registers });
+    this.refusedConns = new Counter({ name: 'tether_connections_refused_total', help: 'TCP connections closed by the connection guard: server_full, address_full, first_request_timeout', labelNames: ['reason'], registers });
+    new Gauge({ name: 'tether_tcp_connections', help: 'Open TCP connections to the HTTP port (WebSockets included)', registers, collect() { this.set(self.openConnections()); } });
     // Series with labels show up as 0 before the first event.
+    for (const r of ['server_full', 'address_full', 'first_request_timeout']) this.refusedConns.inc({ reason: r }, 0);
     for (const o of ['resumed', 'refused']) this.resumes.inc({ outcome: o }, 0);
     for (const k of ['dropped', 'left', 'grace_expired']) this.disconnects.inc({ kind: k }, 0);
     void this.skipped;
   }
 
   start(): void {
+    this.loopDelay.enable();
     this.sampler = setInterval(() => this.sample(), 1000);
     this.sampler.unref();
   }
 
   stop(): void {
     if (this.sampler) clearInterval(this.sampler);
+    this.loopDelay.disable();
   }
 
   // ---- hooks ----------------------------------------------------------------------------------
@@ -132,6 +164,13 @@ export class ServerMetrics {
     this.rejectedMsgs.inc({ reason });
   }
 
+  connectionRefused(reason: string): void {
+    this.refusedConns.inc({ reason });
+  }
+
+  /** Set by tether-server: open TCP connections as the connection guard counts them. */
+  openConnections: () => number = () => 0;
+
   linkClosed(bytesOut: number): void {
     this.closedLinkBytes += bytesOut;
   }
@@ -154,8 +193,30 @@ export class ServerMetrics {
     return { count: xs.length, p50: quantile(xs, 0.5), p99: quantile(xs, 0.99), max: xs.length ? xs[xs.length - 1]! : null };
   }
 
+  /**
+   * Event-loop delay (ms) over the last `windowMs`, from the per-second samples: the median
+   * second's p50, the worst second's p99, and the largest delay seen.
+   */
+  loopDelayQuantiles(windowMs: number): { seconds: number; p50: number | null; p99: number | null; max: number | null } {
+    const since = Date.now() - windowMs;
+    const recent = this.history.filter((s) => s.t >= since && s.loopP99 !== null);
+    const p50s = recent.map((s) => s.loopP50!).sort((a, b) => a - b);
+    const worst = (key: 'loopP99' | 'loopMax') => (recent.length ? Math.max(...recent.map((s) => s[key]!)) : null);
+    return { seconds: recent.length, p50: quantile(p50s, 0.5), p99: worst('loopP99'), max: worst('loopMax') };
+  }
+
   async exposition(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /** This second's event-loop delay; the monitor's own period is not delay, so it is taken off. */
+  private takeLoopDelay(): { loopP50: number | null; loopP99: number | null; loopMax: number | null } {
+    const h = this.loopDelay;
+    if (h.count === 0) return { loopP50: null, loopP99: null, loopMax: null };
+    const late = (ns: number) => Math.max(0, nsToMs(ns) - LOOP_RESOLUTION_MS);
+    const out = { loopP50: late(h.percentile(50)), loopP99: late(h.percentile(99)), loopMax: late(h.max) };
+    h.reset();
+    return out;
   }
 
   private sample(): void {
@@ -177,12 +238,17 @@ export class ServerMetrics {
       tickP99: ticks.p99,
       tickMax: ticks.max,
       bytesOutPerS: Math.max(0, bytes - this.lastBytesOut),
+      ...this.takeLoopDelay(),
     });
     this.lastBytesOut = bytes;
     this.dropsThisSecond = 0;
     this.resumesThisSecond = 0;
     if (this.history.length > HISTORY_SECONDS) this.history.shift();
   }
+}
+
+function nsToMs(ns: number): number {
+  return Math.round(ns / 1e4) / 100;
 }
 
 export function quantile(sorted: readonly number[], q: number): number | null {

@@ -3,7 +3,7 @@
  * health) and the WebSocket gateway, all on one port. Tests start it on port 0 with an in-memory
  * or temp-file database; main.ts starts it from the command line.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../shared/clock.js';
 import { systemClock } from '../shared/system-clock.js';
@@ -11,17 +11,21 @@ import { tickMs } from '../shared/world-rules.js';
 import type { ServerConfig } from './config.js';
 import { Room } from './game/room.js';
 import { TickLoop } from './game/tick-loop.js';
+import { BurstLog } from './burst-log.js';
 import { createLogger, type Logger } from './logger.js';
 import { Gateway } from './net/gateway.js';
 import { ServerMetrics } from './metrics.js';
+import { AdminAuth } from './net/admin-auth.js';
+import { ProxyTrust, addressKey, clientAddress } from './net/client-address.js';
+import { ConnectionGuard } from './net/connection-guard.js';
+import { connectionCap } from './net/descriptor-limit.js';
+import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/http-policy.js';
 import { handleStatusRoute } from './net/status-routes.js';
 import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import { DAY_MS, expireProfiles, rekeyProfiles } from './game/profile-upkeep.js';
 import type { Storage } from './store/store.js';
-
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export interface TetherServer {
   readonly port: number;
@@ -30,6 +34,7 @@ export interface TetherServer {
   readonly room: Room;
   readonly gateway: Gateway;
   readonly metrics: ServerMetrics;
+  readonly connections: ConnectionGuard;
   /** Graceful: tells clients to come back, saves positions, closes storage. */
   stop(retryAfterMs?: number): Promise<void>;
 }
@@ -58,8 +63,9 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       maxPlayers: config.maxPlayers,
       maxGracePerAddress: config.maxGracePerAddress,
       newProfilesPerAddressHour: config.newProfilesPerAddressHour,
-      // The same exemption as the gateway's per-address connection limit.
-      exemptAddress: (addr) => !config.limitLoopback && LOOPBACK.test(addr),
+      joinsPerAddressMinute: config.joinsPerAddressMinute,
+      // Counted as the gateway counts connections: an IPv6 /64 is one address.
+      addressKey,
     },
     storage,
     clock,
@@ -77,13 +83,15 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   await upkeep();
   const daily = setInterval(() => void upkeep(), DAY_MS);
   daily.unref();
+  const trust = new ProxyTrust(config.trustProxy);
+  const addressOf = (req: IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers, trust, config.forwardedHeader);
   const gateway = new Gateway(
     {
       helloTimeoutMs: config.helloTimeoutMs,
       heartbeatMs: config.heartbeatMs,
       deadAfterMs: config.deadAfterMs,
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
-      limitLoopback: config.limitLoopback,
+      addressOf,
       allowedOrigins: config.allowedOrigins,
       maxMessagesPerSecond: config.rules.tickRateHz * 10,
     },
@@ -99,20 +107,60 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     serveSourceMaps: config.serveSourceMaps,
     onError: (event, detail) => logger.log('warn', event, detail),
   });
-  const http: Server = createServer((req, res) => {
-    if (handleStatusRoute(req, res, room, metrics)) return;
+  const connections = new ConnectionGuard(
+    // Per address, all TCP connections: its WebSockets and a browser's handful of HTTP ones.
+    { maxConnections: connectionCap(config.maxConnections), maxPerAddress: config.maxConnectionsPerAddress + 8, firstRequestMs: config.headersTimeoutMs },
+    trust,
+    logger,
+  );
+  connections.onRefused = (reason) => metrics.connectionRefused(reason);
+  metrics.openConnections = () => connections.open;
+  const hosts = new HostPolicy(configuredHostNames(config.host, config.publicUrl, config.allowedHosts));
+  const admin = new AdminAuth(config.adminToken);
+  const http: Server = createServer(
+    {
+      // Node's own bounds for requests after the first (connection-guard.ts times the first).
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: Math.max(config.headersTimeoutMs, 30_000),
+      keepAliveTimeout: config.headersTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.headersTimeoutMs),
+    },
+    (req, res) => {
+      connections.requestStarted(req.socket);
+      applySecurityHeaders(res);
+      if (!hosts.allows(req.headers.host)) {
+        res.writeHead(421, { 'content-type': 'text/plain', connection: 'close' }).end('misdirected request: unknown host\n');
+        return;
+      }
+      route(req, res);
+    },
+  );
+  const route = (req: IncomingMessage, res: ServerResponse): void => {
+    if (handleStatusRoute(req, res, room, metrics, admin)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
     }
     if (!staticFiles.handle(req, res)) res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('method not allowed');
+  };
+  connections.attach(http);
+  http.on('upgrade', (req, socket, head) => {
+    connections.requestStarted(req.socket);
+    if (!hosts.allows(req.headers.host)) {
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    gateway.handleUpgrade(req, socket, head);
   });
-  http.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head));
   http.on('clientError', (_err, socket) => socket.destroy());
+  // After listen, an 'error' on the server is an accept failure (ENOMEM, or EMFILE when libuv's
+  // reserve descriptor trick could not help): a refused connection, never a reason to exit.
+  const acceptErrors = new BurstLog(logger, 'error', 'accept_failed');
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => {
       http.off('error', reject);
+      http.on('error', (err: NodeJS.ErrnoException) => acceptErrors.note(err.code ?? 'unknown', { code: err.code, err: err.message }));
       resolve();
     });
   });
@@ -132,7 +180,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
   flush.unref();
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs });
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
   let stopped = false;
   return {
@@ -142,6 +190,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     room,
     gateway,
     metrics,
+    connections,
     async stop(retryAfterMs = 1000) {
       if (stopped) return;
       stopped = true;
@@ -158,6 +207,8 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
           http.closeAllConnections();
         }, 200).unref();
       });
+      connections.close();
+      acceptErrors.flush();
       await storage.close();
       await stateWriter.close();
       logger.log('info', 'stopped', {});

@@ -12,6 +12,10 @@ import { TetherClient, type TetherClientOptions } from '../../src/client/core/te
 import { wsTransport } from '../../src/client/node/ws-transport.js';
 import { systemClock } from '../../src/shared/system-clock.js';
 
+/** The fixture's --admin-token: tests read /status and /metrics with it. */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const ADMIN_HEADERS: Readonly<Record<string, string>> = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 export interface Fixture {
   server: TetherServer;
   config: ServerConfig;
@@ -28,8 +32,24 @@ export async function startFixture(overrides: Partial<ServerConfig> = {}): Promi
   const dir = mkdtempSync(join(tmpdir(), 'tether-test-'));
   const logger = createMemoryLogger();
   // parallelSendMin 2: every test with two or more players also exercises the two-thread state
-  // writer (state-writer.ts), which production uses from 256 players on.
-  let config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, dbPath: join(dir, 'tether.sqlite'), logLevel: 'silent', parallelSendMin: 2, ...overrides };
+  // writer (state-writer.ts), which production uses from 256 players on. Every test client
+  // comes from 127.0.0.1, and loopback is not exempt from the per-address limit: tests that
+  // are not about that limit raise it.
+  let config: ServerConfig = {
+    ...DEFAULT_CONFIG,
+    port: 0,
+    dbPath: join(dir, 'tether.sqlite'),
+    logLevel: 'silent',
+    parallelSendMin: 2,
+    maxConnectionsPerAddress: 10_000,
+    // Every test client comes from 127.0.0.1: the per-address game limits are raised like the
+    // connection limit (tests of those limits lower them again).
+    maxGracePerAddress: 10_000,
+    newProfilesPerAddressHour: 1_000_000,
+    joinsPerAddressMinute: 1_000_000,
+    adminToken: ADMIN_TOKEN,
+    ...overrides,
+  };
   let server = await startTetherServer(config, { logger });
   const clients: TetherClient[] = [];
   const fixture: Fixture = {

@@ -38,3 +38,15 @@ test('sources are served in order; skipped items cost nothing; a new target repl
   assert.deepEqual(gone.sent, []);
   assert.equal(feed.pending, 0);
 });
+
+test('what is queued behind a pending source leaves after it, in order', () => {
+  const feed = new DripFeed(4);
+  const t = target();
+  feed.add(1, t, listSource(['r1', 'r2', 'r3'], (s) => Buffer.from(s)));
+  assert.equal(feed.pendingFor(1), true);
+  feed.add(1, t, listSource(['live'], (s) => Buffer.from(s)));
+  feed.pump();
+  feed.pump();
+  assert.deepEqual(t.sent, ['r1', 'r2', 'r3', 'live']);
+  assert.equal(feed.pendingFor(1), false);
+});

@@ -13,6 +13,8 @@
 export interface DripSource {
   /** The next message, encoded; null when the source is done. */
   next(): Buffer | null;
+  /** True once nothing is left (so the queue empties without another call). */
+  readonly done?: boolean;
 }
 
 export interface DripTarget {
@@ -41,6 +43,11 @@ export class DripFeed {
     this.queues.delete(playerId);
   }
 
+  /** Whether something is still queued for the player (what comes after must queue behind it). */
+  pendingFor(playerId: number): boolean {
+    return this.queues.has(playerId);
+  }
+
   get pending(): number {
     return this.queues.size;
   }
@@ -61,6 +68,7 @@ export class DripFeed {
         }
         q.target.sendLater(msg);
         budget -= msg.length;
+        if (q.sources[0]!.done) q.sources.shift();
       }
       if (q.sources.length === 0) this.queues.delete(id);
     }
@@ -77,6 +85,9 @@ export function listSource<T>(items: readonly T[], encode: (item: T) => Buffer |
         if (out) return out;
       }
       return null;
+    },
+    get done() {
+      return i >= items.length;
     },
   };
 }

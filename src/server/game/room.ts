@@ -19,7 +19,7 @@ import { nameKey } from './name-key.js';
 import { ACCEPTED_VERSIONS, PROTOCOL_VERSION, encodeMessage, type ChatLine, type Hello, type PlayerInfo, type ServerMessage } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import { ChatRoom } from '../chat/chat-room.js';
-import { ReplayPolicy } from '../chat/replay-policy.js';
+import { DEFAULT_REPLAY_LIMITS, ReplayPolicy } from '../chat/replay-policy.js';
 import { Admission, slowDown, type Refusal } from '../limits/admission.js';
 import { GraceLedger } from '../limits/grace-ledger.js';
 import { KeyedBuckets } from '../limits/keyed-buckets.js';
@@ -32,6 +32,7 @@ import { NameTakenError, type ProfileRecord, type Storage, type StoredChatLine }
 import { StateBroadcaster } from './state-broadcaster.js';
 import type { StateWriter } from '../net/state-writer.js';
 import { World } from './world.js';
+import { PasswordAttempts } from './password-attempts.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 
 /** Replay and roster bytes one connection is sent per tick, on top of its state frame. */
@@ -60,8 +61,10 @@ export interface RoomOptions {
   readonly maxGracePerAddress?: number;
   /** New profiles per address per hour (default 20). */
   readonly newProfilesPerAddressHour?: number;
-  /** Addresses the per-address limits skip (default: none). */
-  readonly exemptAddress?: (address: string) => boolean;
+  /** Joins and resumes per address per minute (default 240, a quarter of it at once). */
+  readonly joinsPerAddressMinute?: number;
+  /** What the per-address limits count by (the gateway's key: an IPv4 address, an IPv6 /64). */
+  readonly addressKey?: (address: string) => string;
 }
 
 interface Player {
@@ -80,6 +83,7 @@ export class Room {
   readonly broadcaster: StateBroadcaster;
   private readonly players = new Map<number, Player>();
   private readonly sessions = new SessionRegistry();
+  readonly passwordAttempts: PasswordAttempts;
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: { resumed(latencyMs: number): void; resumeRefused(): void; disconnected(kind: 'dropped' | 'left' | 'grace_expired'): void } | null = null;
@@ -89,7 +93,7 @@ export class Room {
   private readonly admission: Admission;
   private readonly grace: GraceLedger;
   private readonly drip = new DripFeed(DRIP_BYTES_PER_TICK);
-  private readonly exempt: (address: string) => boolean;
+  private readonly addressKey: (address: string) => string;
 
   constructor(
     private readonly opts: RoomOptions,
@@ -101,11 +105,17 @@ export class Room {
     this.world = new World(opts.rules);
     this.chatLimits = new KeyedBuckets(opts.chatBurst, opts.chatPerSecond);
     this.chat = new ChatRoom(storage.chat, opts.chatMemoryLimit, logger);
-    this.exempt = opts.exemptAddress ?? (() => false);
-    this.replay = new ReplayPolicy(this.chat, (line) => Buffer.byteLength(encodeMessage(this.chatMessage(line))));
-    this.admission = new Admission({ maxPlayers: opts.maxPlayers ?? 5000, newProfilesPerAddressHour: opts.newProfilesPerAddressHour ?? 20, exempt: this.exempt });
+    this.addressKey = opts.addressKey ?? ((a) => a);
+    const joinsPerMinute = opts.joinsPerAddressMinute ?? 240;
+    this.replay = new ReplayPolicy(this.chat, (line) => Buffer.byteLength(encodeMessage(this.chatMessage(line))), {
+      ...DEFAULT_REPLAY_LIMITS,
+      addressJoinBurst: Math.max(1, Math.round(joinsPerMinute / 4)),
+      addressJoinsPerSecond: joinsPerMinute / 60,
+    });
+    this.admission = new Admission({ maxPlayers: opts.maxPlayers ?? 5000, newProfilesPerAddressHour: opts.newProfilesPerAddressHour ?? 20 });
     this.grace = new GraceLedger(opts.maxGracePerAddress ?? 8);
     this.broadcaster = new StateBroadcaster(opts.stateWriter);
+    this.passwordAttempts = new PasswordAttempts(logger);
   }
 
   async load(): Promise<void> {
@@ -157,20 +167,36 @@ export class Room {
     return true;
   }
 
+  /**
+   * The password check: per address with backoff (password-attempts.ts), and a few tries per
+   * connection (typos) before it is closed. True when the join was refused.
+   */
+  private refusedPassword(link: ClientLink, given: string): boolean {
+    const now = this.clock.now();
+    const waitMs = this.passwordAttempts.lockedFor(link.remoteAddress, now);
+    if (waitMs > 0) {
+      const s = Math.ceil(waitMs / 1000);
+      link.send({ t: 'error', code: 'bad_password', message: `Too many wrong passwords from your address: try again in ${s} s.` });
+      link.close(CloseCode.Unauthorized, `too many wrong passwords, try again in ${s} s`);
+      return true;
+    }
+    if (passwordMatches(given, this.opts.password)) {
+      this.passwordAttempts.passed();
+      return false;
+    }
+    link.badPasswords++;
+    this.passwordAttempts.failed(link.remoteAddress, now);
+    link.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
+    if (link.badPasswords >= MAX_PASSWORD_TRIES) link.close(CloseCode.Unauthorized, 'wrong password, too many tries');
+    return true;
+  }
+
   async join(link: ClientLink, hello: Hello): Promise<void> {
     if (!ACCEPTED_VERSIONS.includes(hello.v)) {
       link.close(CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${ACCEPTED_VERSIONS.join(' and ')}, client sent ${hello.v}`);
       return;
     }
-    if (this.opts.password && !passwordMatches(hello.password ?? '', this.opts.password)) {
-      // A few tries per connection (typos), then the connection is closed: guessing costs a
-      // new connection each time, and connections per address are limited.
-      link.badPasswords++;
-      this.logger.log('warn', 'join_refused', { conn: link.connId, reason: 'bad_password', tries: link.badPasswords, addr: link.remoteAddress });
-      link.send({ t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' });
-      if (link.badPasswords >= MAX_PASSWORD_TRIES) link.close(CloseCode.Unauthorized, 'wrong password, too many tries');
-      return;
-    }
+    if (this.opts.password && this.refusedPassword(link, hello.password ?? '')) return;
     const tooOften = this.admitAddress(link);
     if (tooOften) return this.refuse(link, tooOften, 'join_rate');
     const checked = checkName(hello.name);
@@ -195,7 +221,7 @@ export class Room {
       if (full) return this.refuse(link, full, 'world_full');
     }
     if (!profile) {
-      const tooMany = this.admission.newProfile(link.remoteAddress, this.clock.now());
+      const tooMany = this.admission.newProfile(this.addressKey(link.remoteAddress), this.clock.now());
       if (tooMany) return this.refuse(link, tooMany, 'new_names');
       newAccountToken = newSecret();
       const spawn = this.world.spawnPoint(this.random);
@@ -234,7 +260,7 @@ export class Room {
     if (full) return this.refuse(link, full, 'world_full');
     const { session, token } = this.sessions.open(profile.id);
     this.replay.sessionOpened(profile.id);
-    const player: Player = { id: profile.id, name, character, link: null, session, address: link.remoteAddress };
+    const player: Player = { id: profile.id, name, character, link: null, session, address: this.addressKey(link.remoteAddress) };
     this.players.set(player.id, player);
     this.world.add(player.id, profile.x, profile.y, profile.facing as Facing);
     this.attach(player, link, CloseCode.Replaced, 'replaced');
@@ -255,7 +281,7 @@ export class Room {
       player.session.graceTimer = null;
     }
     player.link = link;
-    player.address = link.remoteAddress;
+    player.address = this.addressKey(link.remoteAddress);
     this.grace.left(player.id);
     link.playerId = player.id;
     link.needsFullState = true;
@@ -299,14 +325,13 @@ export class Room {
     }
     // Missed chat, within this session's window and the requester's allowance (replay-policy.ts),
     // paced over the next ticks.
-    const missed = this.replay.linesFor(player.id, this.exempt(link.remoteAddress) ? null : link.remoteAddress, lastChatSeq, this.clock.now());
+    const missed = this.replay.linesFor(player.id, this.addressKey(link.remoteAddress), lastChatSeq, this.clock.now());
     if (missed.length > 0) this.drip.add(player.id, link, listSource(missed, (line) => Buffer.from(encodeMessage(this.chatMessage(line)), 'utf8')));
   }
 
   /** Per-address join/resume rate, before any lookup. */
   private admitAddress(link: ClientLink): Refusal | null {
-    if (this.exempt(link.remoteAddress)) return null;
-    const verdict = this.replay.admitAddress(link.remoteAddress, this.clock.now());
+    const verdict = this.replay.admitAddress(this.addressKey(link.remoteAddress), this.clock.now());
     return verdict.ok ? null : slowDown(verdict, 'joins from your network');
   }
 
@@ -352,7 +377,6 @@ export class Room {
     }, this.opts.graceMs);
     this.broadcast({ t: 'presence', id: player.id, state: 'reconnecting' });
     this.logger.log('info', 'dropped', { conn: link.connId, player: player.id, code, graceMs: this.opts.graceMs });
-    if (this.exempt(player.address)) return;
     // Join-then-drop leaves a body for the whole grace period: one address keeps a few at most.
     for (const id of this.grace.entered(player.id, player.address)) {
       const ghost = this.players.get(id);
@@ -412,14 +436,23 @@ export class Room {
     }
     const { line, fresh } = this.chat.post(player.id, player.name, clientId, checked.text, Date.now());
     if (!fresh) {
-      link.send(this.chatMessage(line, clientId));
+      if (this.drip.pendingFor(player.id)) this.chatTo(player, Buffer.from(encodeMessage(this.chatMessage(line, clientId)), 'utf8'));
+      else link.send(this.chatMessage(line, clientId));
       return;
     }
     // Encoded once, and sent with each recipient's next state frame (one write per tick).
     const text = Buffer.from(encodeMessage(this.chatMessage(line)), 'utf8');
-    for (const p of this.players.values()) {
-      if (p.link) p.link.sendLater(p === player ? encodeMessage(this.chatMessage(line, clientId)) : text);
-    }
+    for (const p of this.players.values()) this.chatTo(p, p === player ? Buffer.from(encodeMessage(this.chatMessage(line, clientId)), 'utf8') : text);
+  }
+
+  /**
+   * A live chat line for one player. Behind a replay still dripping out, so lines arrive in seq
+   * order (a client drops any seq not above the newest it holds).
+   */
+  private chatTo(p: Player, text: Buffer): void {
+    if (!p.link) return;
+    if (this.drip.pendingFor(p.id)) this.drip.add(p.id, p.link, listSource([text], (b) => b));
+    else p.link.sendLater(text);
   }
 
   /** A token bucket decides whether this chat may be posted; returns false and tells the sender if not. */
@@ -468,6 +501,7 @@ export class Room {
 
   /** Shutdown: everyone is told to come back after `retryAfterMs`; positions are saved. */
   shutdown(retryAfterMs: number): void {
+    this.passwordAttempts.close();
     this.shuttingDown = true;
     for (const p of this.players.values()) {
       if (p.session.graceTimer) this.clock.clearTimeout(p.session.graceTimer);

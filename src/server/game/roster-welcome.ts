@@ -43,5 +43,8 @@ export function rosterSource(ids: readonly number[], infoOf: (id: number) => Pla
       if (rest === 0) done = true;
       return Buffer.from(encodeMessage({ t: 'roster', players, rest }), 'utf8');
     },
+    get done() {
+      return done;
+    },
   };
 }

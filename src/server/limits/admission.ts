@@ -15,8 +15,6 @@ export interface Refusal {
 export interface AdmissionOptions {
   readonly maxPlayers: number;
   readonly newProfilesPerAddressHour: number;
-  /** Addresses the per-address limits do not apply to (loopback bots and tests, unless configured). */
-  readonly exempt: (address: string) => boolean;
 }
 
 /** The snapshot format's body count is a u16. */
@@ -38,7 +36,6 @@ export class Admission {
 
   /** A new profile would be created for a client at `address`. */
   newProfile(address: string, nowMs: number): Refusal | null {
-    if (this.opts.exempt(address)) return null;
     const verdict = this.newProfiles.take(address, nowMs);
     if (verdict.ok) return null;
     return { code: 'too_many_new_names', message: `Too many new names from your network; please use a name you have played before, or try again in ${minutes(verdict.retryAfterMs)}.` };

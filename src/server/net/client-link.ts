@@ -15,6 +15,7 @@ import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
 import { frameHeaderLength, Opcode, writeFrameHeader } from '../../shared/ws-frame.js';
 import type { Logger } from '../logger.js';
 import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
+import { ReadProbe } from './read-probe.js';
 
 /** A control message queued for the next state frame: encoded, or encoded when it leaves. */
 type LaterMessage = Buffer | (() => string);
@@ -40,8 +41,12 @@ export class ClientLink {
   rttMs: number | null = null;
   pingSentMs = 0;
   bytesOut = 0;
+  /** Proof that the client reads (read-probe.ts); the gateway sends the probes and judges. */
+  readonly reads = new ReadProbe();
   /** Set when this link must ship a full snapshot next (after a skip, on join). */
   needsFullState = true;
+  /** A read probe's ping payload waiting to ride with the next state frame (see probe). */
+  private probeToSend: Buffer | null = null;
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
   private laterChars = 0;
@@ -123,6 +128,7 @@ export class ClientLink {
     const buffered = this.ws.bufferedAmount;
     if (buffered > STATE_SKIP_BYTES) {
       this.flushLater();
+      this.flushProbe();
       this.statesSkipped++;
       this.needsFullState = true;
       return false;
@@ -132,6 +138,7 @@ export class ClientLink {
     // careful way, message by message, behind it.
     if (!socket || !this.mayFrameItself || this.ws.readyState !== 1 || buffered > 0) {
       this.flushLater();
+      this.flushProbe();
       this.bytesOut += frame.length;
       this.ws.send(withAck(frame, ackSeq));
       return true;
@@ -146,7 +153,9 @@ export class ClientLink {
     // This reads ws internals (`_socket`, the sender's count in bufferedAmount), which is why
     // package.json pins ws to one exact version (docs/architecture.md).
     const texts = this.later.length > 0 ? this.later.map(bytesOf) : null;
-    let size = frameHeaderLength(frame.length, false) + frame.length;
+    const probe = this.probeToSend;
+    this.probeToSend = null;
+    let size = frameHeaderLength(frame.length, false) + frame.length + (probe ? frameHeaderLength(probe.length, false) + probe.length : 0);
     if (texts) {
       this.later = [];
       this.laterChars = 0;
@@ -165,6 +174,11 @@ export class ClientLink {
     o = writeFrameHeader(out, o, Opcode.Binary, frame.length);
     out.set(frame, o);
     out.writeUInt32BE(ackSeq >>> 0, o + SNAPSHOT_ACK_OFFSET);
+    if (probe) {
+      // After the state frame: its pong proves that frame was read too.
+      o = writeFrameHeader(out, o + frame.length, Opcode.Ping, probe.length);
+      probe.copy(out, o);
+    }
     this.bytesOut += frame.length;
     // Written now, or with the rest of the tick's frames (state-writer.ts).
     writer.write(socket, out);
@@ -178,6 +192,22 @@ export class ClientLink {
 
   ping(): void {
     if (!this.closed) this.ws.ping();
+  }
+
+  /**
+   * Sends a read probe (read-probe.ts): a joined link gets state every tick, so the ping rides
+   * in that write; before joining it goes alone.
+   */
+  probe(payload: Buffer): void {
+    if (this.closed) return;
+    if (this.playerId === null) this.ws.ping(payload);
+    else this.probeToSend = payload;
+  }
+
+  private flushProbe(): void {
+    if (!this.probeToSend) return;
+    this.ws.ping(this.probeToSend);
+    this.probeToSend = null;
   }
 
   close(code: number, reason: string): void {

@@ -24,13 +24,16 @@ import { parseResumeOffer } from '../../shared/resume-offer.js';
 import type { Room } from '../game/room.js';
 import type { Logger } from '../logger.js';
 import { ClientLink } from './client-link.js';
+import { addressKey } from './client-address.js';
 
 export interface GatewayOptions {
   readonly helloTimeoutMs: number;
   readonly heartbeatMs: number;
   readonly deadAfterMs: number;
+  /** Per client address (addressKey: an IPv4 address or IPv6 /64), loopback included. */
   readonly maxConnectionsPerAddress: number;
-  readonly limitLoopback: boolean;
+  /** The client's address (client-address.ts: the peer, or what a trusted proxy says). */
+  readonly addressOf: (req: IncomingMessage) => string;
   readonly allowedOrigins: readonly string[];
   /** Messages per second one connection may send before it counts as a flood. */
   readonly maxMessagesPerSecond: number;
@@ -38,7 +41,6 @@ export interface GatewayOptions {
 
 /** RFC 6455's "message too big", the code ws uses for its own hard cut too. */
 const MESSAGE_TOO_BIG = 1009;
-const LOOPBACK = /^(127\.|::1$|::ffff:127\.)/;
 
 export class Gateway {
   private readonly wss: WebSocketServer;
@@ -102,19 +104,20 @@ export class Gateway {
       this.logger.log('warn', 'upgrade_refused', { reason: 'origin', origin });
       return refuse(socket, 403, 'Forbidden origin');
     }
-    const addr = req.socket.remoteAddress ?? 'unknown';
-    const count = this.perAddress.get(addr) ?? 0;
-    if (count >= this.opts.maxConnectionsPerAddress && (this.opts.limitLoopback || !LOOPBACK.test(addr))) {
-      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr, count });
+    const addr = this.opts.addressOf(req);
+    const key = addressKey(addr);
+    const count = this.perAddress.get(key) ?? 0;
+    if (count >= this.opts.maxConnectionsPerAddress) {
+      this.logger.log('warn', 'upgrade_refused', { reason: 'too_many_connections', addr: key, count });
       return refuse(socket, 429, 'Too many connections from this address');
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr));
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.accept(ws, req, addr, key));
   }
 
-  private accept(ws: WebSocket, req: IncomingMessage, addr: string): void {
+  private accept(ws: WebSocket, req: IncomingMessage, addr: string, key: string): void {
     const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger);
     this.links.add(link);
-    this.perAddress.set(addr, (this.perAddress.get(addr) ?? 0) + 1);
+    this.perAddress.set(key, (this.perAddress.get(key) ?? 0) + 1);
     let windowStart = this.clock.now();
     let windowCount = 0;
     /** The protocol version this connection speaks (from the selected subprotocol; NaN: none). */
@@ -139,8 +142,9 @@ export class Gateway {
       if (isBinary) return this.handleBinary(link, data);
       this.handleFrame(link, rawToString(data), version);
     });
-    ws.on('pong', () => {
+    ws.on('pong', (payload: Buffer) => {
       link.lastHeardMs = this.clock.now();
+      if (link.reads.answered(payload)) return;
       if (link.pingSentMs > 0) {
         link.rttMs = link.lastHeardMs - link.pingSentMs;
         link.pingSentMs = 0;
@@ -153,9 +157,9 @@ export class Gateway {
     ws.on('close', (code: number, reason: Buffer) => {
       this.links.delete(link);
       this.metrics?.linkClosed(link.bytesOut);
-      const left = (this.perAddress.get(addr) ?? 1) - 1;
-      if (left <= 0) this.perAddress.delete(addr);
-      else this.perAddress.set(addr, left);
+      const left = (this.perAddress.get(key) ?? 1) - 1;
+      if (left <= 0) this.perAddress.delete(key);
+      else this.perAddress.set(key, left);
       clearTimeout(helloTimer);
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
@@ -265,16 +269,27 @@ export class Gateway {
     link.close(CloseCode.InternalError, 'internal error');
   }
 
-  private violation(link: ClientLink, code: number, reason: string): void {
+  private violation(link: ClientLink, code: number, reason: string, figures: Record<string, number> = {}): void {
     this.rejected++;
     this.metrics?.rejected(closeCodeName(code));
-    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress });
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress, ...figures });
     link.close(code, reason);
   }
 
   private checkLiveness(): void {
     const now = this.clock.now();
     for (const link of this.links) {
+      // A link that also went silent is left to the liveness rule below (dead, no handshake);
+      // one that keeps talking but does not read is a slow reader.
+      const talking = now - link.lastHeardMs < 2 * this.opts.heartbeatMs;
+      const unread = link.closed || !talking ? null : link.reads.overdue(link.bytesOut, now);
+      if (unread) {
+        const figures = { unreadBytes: unread.unreadBytes, waitedMs: Math.round(unread.waitedMs), bufferedBytes: link.bufferedAmount, statesSkipped: link.statesSkipped };
+        this.violation(link, CloseCode.SlowReader, `slow reader: nothing read for ${(unread.waitedMs / 1000).toFixed(1)} s`, figures);
+        continue;
+      }
+      const probe = link.closed ? null : link.reads.due(link.bytesOut, now);
+      if (probe) link.probe(probe);
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
         this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
