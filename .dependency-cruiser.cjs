@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^src/client/' },
     },
     {
+      name: 'game-never-imports-net',
+      comment: 'The game layer owns its interfaces (PlayerPort); the network layer implements them, never the other way.',
+      severity: 'error',
+      from: { path: '^src/server/(game|sessions|chat|store)/', pathNot: TEST },
+      to: { path: '^src/server/net/' },
+    },
+    {
       name: 'bots-and-netsim-never-import-server',
       comment: 'Bots and the chaos proxy talk to the server over the wire only.',
       severity: 'error',

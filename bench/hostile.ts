@@ -48,13 +48,17 @@ async function serve(): Promise<void> {
   const { DEFAULT_CONFIG } = await import('../src/server/config.js');
   const { startTetherServer } = await import('../src/server/tether-server.js');
   const { createLogger } = await import('../src/server/logger.js');
+  const { openSqliteStorage } = await import('../src/server/store/sqlite-store.js');
+  // A busy room: 500 lines of the largest kind in the history before anyone attacks (written to
+  // the store the room loads its chat window from).
+  const seed = openSqliteStorage({ path: flags.db!, chatHistoryLimit: DEFAULT_CONFIG.chatHistoryLimit });
+  const line = '\u{1F600}'.repeat(200);
+  for (let i = 0; i < 500; i++) await seed.chat.append({ seq: i + 1, from: 1_000_000 + (i % 50), name: `Regular${i % 50}`, clientId: `pre-${i}`, text: line, atMs: Date.now() });
+  await seed.close();
   const server = await startTetherServer(
     { ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', password: flags.password ?? '' },
     { logger: createLogger('error') },
   );
-  // A busy room: 500 lines of the largest kind in the history before anyone attacks.
-  const line = '\u{1F600}'.repeat(200);
-  for (let i = 0; i < 500; i++) server.room.chat.post(1_000_000 + (i % 50), `Regular${i % 50}`, `pre-${i}`, line, Date.now());
   process.stdout.write(`URL ${server.url}\n`);
   let last = process.cpuUsage();
   let lastAt = performance.now();

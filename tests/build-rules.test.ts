@@ -70,6 +70,7 @@ test('import rules: each rule of .dependency-cruiser.cjs catches the fixture nam
     'core-imports-only-shared <- src/client/core/core-imports-only-shared.ts',
     'browser-imports-only-shared-and-core <- src/client/browser/browser-imports-only-shared-and-core.ts',
     'server-never-imports-client <- src/server/server-never-imports-client.ts',
+    'game-never-imports-net <- src/server/game/game-never-imports-net.ts',
     'bots-and-netsim-never-import-server <- src/bots/bots-and-netsim-never-import-server.ts',
     'bots-and-netsim-never-import-server <- src/netsim/bots-and-netsim-never-import-server.ts',
     'no-node-builtins-outside-node <- src/shared/no-node-builtins-outside-node.ts',

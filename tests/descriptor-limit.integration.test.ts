@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import { poll, sleep } from './support/limits-helpers.js';
 const TOKEN = 'descriptor-test-token-0123456789';
 
 async function startLimitedServer(dir: string, nofile: number) {
-  const cmd = `ulimit -n ${nofile} && exec "${process.execPath}" --import tsx src/server/main.ts --port 0 --db "${join(dir, 'db.sqlite')}" --log-level warn --headers-timeout-ms 2000 --admin-token ${TOKEN}`;
+  const cmd = `ulimit -n ${nofile} && exec "${process.execPath}" --import tsx src/server/main.ts --port 0 --db "${join(dir, 'db.sqlite')}" --public-dir "${join(dir, 'public')}" --log-level warn --headers-timeout-ms 2000 --admin-token ${TOKEN}`;
   const child = spawn('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
@@ -77,6 +77,8 @@ async function metric(url: string, series: string): Promise<number> {
 
 test('under ulimit -n 256, idle connection floods are capped and timed out; the server stays up and players join during and after', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'tether-nofile-'));
+  mkdirSync(join(dir, 'public'));
+  writeFileSync(join(dir, 'public', 'index.html'), '<!doctype html><title>Tether</title>');
   const server = await startLimitedServer(dir, 256);
   const clients: TetherClient[] = [];
   t.after(async () => {

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { startFixture, joined, until } from './support/server-fixture.js';
 import { hello, openRaw } from './support/raw-socket.js';
-import { assertNormalRate, poll, sleep, walk, watchRate } from './support/limits-helpers.js';
+import { assertNormalRate, framesPass, poll, walk, watchRate } from './support/limits-helpers.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { DEFAULT_CONFIG } from '../src/server/config.js';
 import { createMemoryLogger } from '../src/server/logger.js';
@@ -70,7 +70,7 @@ test('a storage method that throws for one join closes only that client with 401
   fine.ws.send(hello('Fine'));
   await fine.next((m) => m['t'] === 'welcome');
   fine.ws.close();
-  await sleep(1500);
+  await framesPass(clients, 10);
   stopWalking();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -93,7 +93,7 @@ test('a handler that throws for one player closes that player only; a throwing t
   const room = fx.server.room;
   const say = room.say.bind(room);
   room.say = (link, id, text) => {
-    if (link.playerId === cursedId) throw new TypeError('bug in chat for this player');
+    if (room.playerIdOf(link) === cursedId) throw new TypeError('bug in chat for this player');
     say(link, id, text);
   };
   victim.ws.send(JSON.stringify({ t: 'chat', id: 'x', text: 'hello?' }));
@@ -117,7 +117,7 @@ test('a handler that throws for one player closes that player only; a throwing t
   const tickAfter = world.tick;
   assert.ok(await poll(() => world.tick >= tickAfter + 10, 2000), 'ticks continue');
   assert.match(String(fx.logs.find((l) => l.event === 'tick_failed')!['err']), /tick exploded/);
-  await sleep(500);
+  await framesPass([a, b], 10);
   stopWalking();
   // One tick of 20 per second was lost to the injected failure; well within the margin.
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);

@@ -111,7 +111,7 @@ test('ghosts: join-then-drop from one address stops at the grace cap; others kee
   await poll(() => fx.server.room.playerCount <= 4, 2000);
   assert.equal(fx.server.room.inGraceCount, 3, 'at most three bodies in grace for the address');
   assert.equal(fx.server.room.playerCount, 4, 'the stayer and three ghosts');
-  assert.ok(fx.server.room.roster().some((p) => p.name === 'Stayer' && p.link));
+  assert.ok(fx.server.room.roster().some((p) => p.name === 'Stayer' && p.port));
   await until(stayer, () => stayer.players.size === 4, 'the stayer sees the evicted ghosts leave');
 });
 

@@ -5,7 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ADMIN_HEADERS, ADMIN_TOKEN, startFixture, joined } from './support/server-fixture.js';
 import { openRaw } from './support/raw-socket.js';
 import { CONTENT_SECURITY_POLICY } from '../src/server/net/http-policy.js';
@@ -70,8 +73,14 @@ test('Host: a foreign name is refused with 421 for pages and the WebSocket; IPs,
 });
 
 test('security headers on every response: page, static file, 404, status, refusals', async (t) => {
-  const fx = await startFixture();
-  t.after(() => fx.close());
+  const publicDir = mkdtempSync(join(tmpdir(), 'tether-public-'));
+  writeFileSync(join(publicDir, 'index.html'), '<!doctype html><title>t</title>');
+  writeFileSync(join(publicDir, 'styles.css'), 'body {}');
+  const fx = await startFixture({ publicDir });
+  t.after(async () => {
+    await fx.close();
+    rmSync(publicDir, { recursive: true, force: true });
+  });
   const port = fx.server.port;
   const cases: Array<[string, Record<string, string>, number]> = [
     ['/', {}, 200],

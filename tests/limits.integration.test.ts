@@ -8,10 +8,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFixture, joined, until, type Fixture } from './support/server-fixture.js';
 import { hello, openRaw, type RawSocket } from './support/raw-socket.js';
-import { assertNormalRate, poll, sleep, walk, watchRate } from './support/limits-helpers.js';
+import { assertNormalRate, framesPass, poll, sleep, walk, watchRate } from './support/limits-helpers.js';
+import { pollUntil } from './support/poll.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { CHAT_MAX_CHARS, MAX_FRAME_BYTES } from '../src/shared/limits.js';
 import { DIR_DOWN, DIR_LEFT, DIR_RIGHT, DIR_UP } from '../src/shared/movement.js';
+import { SUBPROTOCOL } from '../src/shared/protocol.js';
 import { subprotocolsFor } from '../src/shared/resume-offer.js';
 import { MAX_QUEUED_INPUTS } from '../src/server/game/world.js';
 import type { TetherClient } from '../src/client/core/tether-client.js';
@@ -57,7 +59,7 @@ test('frame size: a frame over 4096 bytes closes with 1009 and is logged; 4096 b
   const edge = await rawPlayer(fx, 'Edge');
   edge.ws.send('x'.repeat(MAX_FRAME_BYTES));
   assert.equal((await edge.closed).code, CloseCode.ProtocolViolation);
-  await sleep(1500);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -76,7 +78,7 @@ test('message flood: more than 200 messages in a second closes with 4007, logged
   const pongs = flooder.messages.filter((m) => (m as { t: string }).t === 'pong').length;
   assert.ok(pongs <= 200, `${pongs} pings answered`);
   assert.equal(rejections(fx, CloseCode.Flood).length, 1, 'one log line per offence, not per frame');
-  await sleep(1500);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -132,8 +134,7 @@ test('chat rate: a burst beyond 5 gets a visible slow_down with retryAfterMs; ot
   await sleep(Number(rejected[0]!['retryAfterMs']) + 50);
   p.ws.send(JSON.stringify({ t: 'chat', id: 'later', text: 'patient now' }));
   await p.next((m) => m['t'] === 'chat' && m['echo'] === 'later');
-  await sleep(300);
-  assert.equal(clients[0]!.chatLog.filter((l) => l.from === p.id).length, 6);
+  await until(clients[0]!, () => clients[0]!.chatLog.filter((l) => l.from === p.id).length === 6, 'bystander sees the sixth line');
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -163,7 +164,7 @@ test('chat length: 200 characters pass, 201 are too_long, blank is empty, an ove
   assert.match(closed.reason, /chat: text/);
   await until(clients[0]!, () => clients[0]!.chatLog.some((l) => l.text === '葬'.repeat(CHAT_MAX_CHARS)), 'bystander got the 200-character line');
   assert.ok(!clients[0]!.chatLog.some((l) => l.text.length > CHAT_MAX_CHARS));
-  await sleep(1000);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -235,7 +236,7 @@ test('connections per address (loopback too): the one over the limit is refused 
   const again = await openRaw(fx.wsUrl);
   again.ws.close();
   for (const r of extra) r.ws.close();
-  await sleep(1000);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -259,7 +260,7 @@ test('hello timeout: a connection that never joins is closed with 4004, even one
   }
   assert.ok(ms >= 900 && ms < 2500, `closed after ${Math.round(ms)} ms`);
   assert.equal(rejections(fx, CloseCode.HelloTimeout).length, 2, 'logged');
-  await sleep(800);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -270,19 +271,19 @@ test('origin: a foreign page is refused with 403; the same origin, an allow-list
   const { clients, stop } = await bystanders(fx);
   t.after(stop);
   const window = watchRate(clients, TICK, () => fx.server.room.world.tick);
-  await assert.rejects(openRaw(fx.wsUrl, ['tether.1'], { Origin: 'http://evil.example' }), /upgrade refused: 403/);
-  await assert.rejects(openRaw(fx.wsUrl, ['tether.1'], { Origin: `http://127.0.0.1:${fx.server.port}.evil.example` }), /upgrade refused: 403/);
-  await assert.rejects(openRaw(fx.wsUrl, ['tether.1'], { Origin: 'null' }), /upgrade refused: 403/);
+  await assert.rejects(openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: 'http://evil.example' }), /upgrade refused: 403/);
+  await assert.rejects(openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: `http://127.0.0.1:${fx.server.port}.evil.example` }), /upgrade refused: 403/);
+  await assert.rejects(openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: 'null' }), /upgrade refused: 403/);
   assert.ok(fx.logs.some((l) => l.event === 'upgrade_refused' && l['reason'] === 'origin'), 'logged');
   for (const origin of [`http://127.0.0.1:${fx.server.port}`, 'https://play.example']) {
-    const ok = await openRaw(fx.wsUrl, ['tether.1'], { Origin: origin });
+    const ok = await openRaw(fx.wsUrl, [SUBPROTOCOL], { Origin: origin });
     ok.ws.send(hello(`O${origin.length}`));
     await ok.next((m) => m['t'] === 'welcome');
     ok.ws.close();
   }
   const noOrigin = await openRaw(fx.wsUrl);
   noOrigin.ws.close();
-  await sleep(1000);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -311,7 +312,7 @@ test('password: missing or wrong is refused with bad_password, three wrong tries
   const good = await rawPlayer(fx, 'Friend', { password: 'open sesame' });
   assert.ok(good.id > 0);
   good.ws.close();
-  await sleep(1000);
+  await framesPass(clients, 10);
   stop();
   assertNormalRate(window.stop(), 0.15, 'well-behaved clients', 0.3);
 });
@@ -340,7 +341,7 @@ test('fair play: no speeding, no teleport, no moving or speaking as someone else
   }, 50);
   await sleep(2000);
   clearInterval(forge);
-  await sleep(600); // let the queue drain
+  await pollUntil(() => world.bodies.get(cheat.id)!.queue.length === 0, 'the forged inputs applied or dropped');
   const ticks = world.tick - tick0;
   const c1 = world.bodies.get(cheat.id)!.body;
   const dist = Math.hypot(c1.x - c0.x, c1.y - c0.y);
@@ -397,7 +398,8 @@ test("resume: another player's session cannot be taken with a guessed, used or e
   // After the grace period the (current) token is dead too.
   const token2 = String(w2['resumeToken']);
   back.ws.terminate();
-  await sleep(fx.config.graceMs + 500);
+  const ownerId = Number((w1['you'] as { id: number }).id);
+  await pollUntil(() => fx.logs.some((l) => l.event === 'leave' && l['player'] === ownerId && l['reason'] === 'grace_expired'), 'the owner\'s grace period ended', fx.config.graceMs + 5000);
   const late = await offerRaw(token2);
   assert.equal((await late.next((m) => m['t'] === 'resume_failed'))['reason'], 'unknown');
   late.ws.close();

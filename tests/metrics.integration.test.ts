@@ -32,8 +32,13 @@ test('GET /metrics exposes the named series, per server instance, and they move 
   const b = fx.client('Metrb');
   await joined(a);
   await joined(b);
-  await new Promise((r) => setTimeout(r, 1300)); // a server ping round trip, a few ticks
-  const during = await scrape(base);
+  // Wait for a reported round trip and a few ticks, however long the machine takes.
+  let during = await scrape(base);
+  for (const end = performance.now() + 10_000; value(during, 'tether_rtt_seconds_count') < 1 || value(during, 'tether_tick_duration_seconds_count') <= 5; ) {
+    assert.ok(performance.now() < end, 'no round trip measured within 10 s');
+    await new Promise((r) => setTimeout(r, 50));
+    during = await scrape(base);
+  }
   assert.equal(value(during, 'tether_players_online'), 2);
   assert.ok(value(during, 'tether_tick_duration_seconds_count') > 5);
   assert.ok(value(during, 'tether_bytes_out') > value(before, 'tether_bytes_out'));
@@ -44,7 +49,7 @@ test('GET /metrics exposes the named series, per server instance, and they move 
   // A drop puts b in grace; its resume is counted with a latency.
   const id = b.selfId!;
   fx.server.gateway.links.forEach((l) => {
-    if (l.playerId === id) l.terminate();
+    if (fx.server.room.playerIdOf(l) === id) l.terminate();
   });
   await until(a, () => a.players.get(id)?.info.state === 'reconnecting', 'A sees B reconnecting');
   const grace = await scrape(base);

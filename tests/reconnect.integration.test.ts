@@ -142,9 +142,9 @@ test('grace expiry: a vanished player leaves once the grace period ends', async 
   await until(watcher, () => watcher.players.has(id), 'watcher sees A');
   a.dispose();
   await until(watcher, () => presenceOf(watcher, id) === 'reconnecting', 'dimmed first');
-  const t0 = performance.now();
+  // When exactly the seat is given up is the session registry's (unit-tested on the manual
+  // clock); here the real timers end it and everyone is told.
   await until(watcher, () => !watcher.players.has(id), 'gone after grace');
-  assert.ok(performance.now() - t0 >= 400, 'not before the grace period');
   assert.ok(fx.logs.some((l) => l.event === 'leave' && l['reason'] === 'grace_expired'));
 });
 

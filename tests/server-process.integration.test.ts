@@ -133,6 +133,7 @@ test('SIGKILL: at most the last ~2 s of positions are lost, never a profile', as
   await joined(walker);
   await joined(watcher);
   const id = walker.selfId!;
+  await until(watcher, () => watcher.players.has(id), 'the watcher sees the walker');
   const start = { ...watcher.players.get(id)!.info };
   const stop = driveFor([walker], DIR_RIGHT);
   await sleep(3000);

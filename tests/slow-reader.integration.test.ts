@@ -13,7 +13,7 @@ import { hello, openRaw, type RawSocket } from './support/raw-socket.js';
 import { assertNormalRate, lightPlayer, poll, walk, watchRate } from './support/limits-helpers.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { SLOW_READER_MS } from '../src/server/net/read-probe.js';
-import { CONTROL_LIMIT_BYTES } from '../src/server/net/client-link.js';
+import { CONTROL_LIMIT_BYTES, type ClientLink } from '../src/server/net/client-link.js';
 import { CHAT_MAX_CHARS } from '../src/shared/limits.js';
 
 async function nonReader(fx: Fixture, name: string): Promise<{ raw: RawSocket; stoppedAt: number; stop: () => void }> {
@@ -66,7 +66,8 @@ test('a non-reader on a busy link (chat at full rate) is cut within ~3 s; the se
   const window = watchRate([reader], 20, () => fx.server.room.world.tick);
   const sloth = await nonReader(fx, 'Sloth');
   t.after(sloth.stop);
-  const link = [...fx.server.gateway.links].find((l) => l.playerId !== null && fx.server.room.roster().find((p) => p.id === l.playerId)?.name === 'Sloth')!;
+  const playerOf = (l: ClientLink) => fx.server.room.playerIdOf(l);
+  const link = [...fx.server.gateway.links].find((l) => playerOf(l) !== null && fx.server.room.roster().find((p) => p.id === playerOf(l))?.name === 'Sloth')!;
   const chatters = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => lightPlayer(fx.wsUrl, `Chatter${i}`)));
   t.after(() => chatters.forEach((c) => c.close()));
   // About the largest line the rules allow (800 bytes; the cap is CHAT_MAX_BYTES), ~167 per second
@@ -88,7 +89,7 @@ test('a non-reader on a busy link (chat at full rate) is cut within ~3 s; the se
   const log = slowReaderLog(fx)!;
   process.stdout.write(`# busy link: non-reader cut after ${seconds.toFixed(1)} s with ${log['unreadBytes']} bytes unread (${log['bufferedBytes']} in Node, sampled max ${maxBuffered}; ${link.statesSkipped} state frames skipped); reason: ${log['reason']}\n`);
   assert.ok(seconds <= 4.5, `cut after ${seconds.toFixed(1)} s`);
-  assert.equal(log['player'], link.playerId);
+  assert.equal(log['player'], fx.server.room.playerIdOf(link));
   assert.ok(maxBuffered <= CONTROL_LIMIT_BYTES + 64 * 1024, `server buffered up to ${maxBuffered} bytes for one non-reader`);
   // State frames are skipped, not queued, once Node holds a backlog for it.
   if (maxBuffered > 64 * 1024 + 16 * 1024) assert.ok(link.statesSkipped > 0, 'state frames were skipped');

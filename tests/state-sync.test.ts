@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { StateBroadcaster, type Recipient } from '../src/server/game/state-broadcaster.js';
 import { World } from '../src/server/game/world.js';
 import { withAck } from '../src/shared/snapshot-codec.js';
-import type { ClientLink } from '../src/server/net/client-link.js';
+import type { PlayerPort } from '../src/server/game/player-port.js';
 import { TetherClient } from '../src/client/core/tether-client.js';
 import type { TransportHandlers } from '../src/client/core/transport.js';
 import { PROTOCOL_VERSION, SUBPROTOCOL, type PlayerInfo, type ServerMessage } from '../src/shared/protocol.js';
@@ -22,17 +22,13 @@ import type { Facing } from '../src/shared/movement.js';
 const RULES: WorldRules = { widthUnits: 160, heightUnits: 120, speedUnitsPerS: 100, tickRateHz: 20 };
 
 class FakeLink {
-  needsFullState = true;
   frames = 0;
   constructor(
     readonly deliver: (frame: Uint8Array) => void,
     readonly skip: () => boolean,
   ) {}
   sendState(frame: Uint8Array, ackSeq: number): boolean {
-    if (this.skip()) {
-      this.needsFullState = true;
-      return false;
-    }
+    if (this.skip()) return false;
     this.frames++;
     this.deliver(withAck(frame, ackSeq));
     return true;
@@ -43,13 +39,14 @@ interface Viewer {
   client: TetherClient;
   handlers: TransportHandlers;
   link: FakeLink;
+  recipient: Recipient;
   playerId: number;
   watchEvery: number;
 }
 
 function fakeClient(name: string): { client: TetherClient; handlers: () => TransportHandlers } {
   let h: TransportHandlers | null = null;
-  const clock = { now: () => 0, setTimeout: () => 0 as never, clearTimeout: () => {} };
+  const clock = { now: () => 0, wallMs: () => 0, setTimeout: () => 0 as never, clearTimeout: () => {} };
   const client = new TetherClient({
     url: 'ws://fake/ws',
     name,
@@ -105,7 +102,8 @@ test('every client sees every body where the server has it, at every tick it hea
         const { client, handlers } = fakeClient(`v${playerId}`);
         const h = handlers();
         h.onOpen(SUBPROTOCOL);
-        const v: Viewer = { client, handlers: h, link: new FakeLink((f) => h.onMessage(f), skip), playerId, watchEvery };
+        const link = new FakeLink((f) => h.onMessage(f), skip);
+        const v: Viewer = { client, handlers: h, link, recipient: { id: playerId, port: link as unknown as PlayerPort, needsFullState: true }, playerId, watchEvery };
         for (const other of viewers) send(other, { t: 'joined', player: info(world, playerId) });
         send(v, {
           t: 'welcome', v: PROTOCOL_VERSION, you: info(world, playerId), resumeToken: 'a'.repeat(22), resumed: false, graceMs: 1000, rules: RULES,
@@ -142,7 +140,7 @@ test('every client sees every body where the server has it, at every tick it hea
           for (const v of viewers) send(v, { t: 'left', id: victim, reason: 'closed' });
         }
         world.step();
-        broadcaster.broadcast(world, viewers.map((v) => ({ id: v.playerId, link: v.link as unknown as ClientLink }) satisfies Recipient));
+        broadcaster.broadcast(world, viewers.map((v) => v.recipient));
         for (const v of viewers) {
           if (v.client.lastTick !== world.tick) continue; // this frame was skipped for it
           if (t % v.watchEvery !== 0 && t !== ticks) continue;
@@ -171,13 +169,14 @@ test('the interpolation buffer of a watched remote body holds the server positio
   const { client, handlers } = fakeClient('watcher');
   const h = handlers();
   h.onOpen(SUBPROTOCOL);
-  h.onMessage(JSON.stringify({ t: 'welcome', v: 1, you: info(world, 2), resumeToken: 'a'.repeat(22), resumed: false, graceMs: 1000, rules: RULES, players: [info(world, 1), info(world, 2)], tick: 0, serverTimeMs: 0, ackSeq: 0, chatSeq: 0 }));
+  h.onMessage(JSON.stringify({ t: 'welcome', v: PROTOCOL_VERSION, you: info(world, 2), resumeToken: 'a'.repeat(22), resumed: false, graceMs: 1000, rules: RULES, players: [info(world, 1), info(world, 2)], tick: 0, serverTimeMs: 0, ackSeq: 0, chatSeq: 0 }));
   const link = new FakeLink((f) => h.onMessage(f), () => false);
+  const recipient: Recipient = { id: 2, port: link as unknown as PlayerPort, needsFullState: true };
   const truth: Array<{ timeMs: number; x: number; y: number }> = [];
   for (let t = 1; t <= 60; t++) {
     world.queueInput(1, t, t < 40 ? 8 | 1 : 0); // right+up into the top wall, then stop
     world.step();
-    broadcaster.broadcast(world, [{ id: 2, link: link as unknown as ClientLink }]);
+    broadcaster.broadcast(world, [recipient]);
     const b = world.bodies.get(1)!.body;
     truth.push({ timeMs: t * 50, x: b.x, y: b.y });
     const buffer = client.players.get(1)!.buffer; // reading it brings it up to date

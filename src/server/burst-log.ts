@@ -3,13 +3,15 @@
  * starts, and a summary with the count when it has been quiet for `quietMs`. An attacker who
  * repeats something ten thousand times a second gets two log lines, not ten thousand.
  */
+import type { Clock, TimerHandle } from '../shared/clock.js';
+import { systemClock } from '../shared/system-clock.js';
 import type { Logger, LogLevel } from './logger.js';
 
 interface Burst {
   count: number;
   startedMs: number;
   fields: Record<string, unknown>;
-  timer: ReturnType<typeof setTimeout>;
+  timer: TimerHandle;
 }
 
 /** Keys tracked at once; further keys in the same period share one summary. */
@@ -24,6 +26,7 @@ export class BurstLog {
     private readonly level: LogLevel,
     private readonly event: string,
     private readonly quietMs = 10_000,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   note(key: string, fields: Record<string, unknown> = {}): void {
@@ -33,13 +36,13 @@ export class BurstLog {
     if (burst) {
       burst.count++;
       burst.fields = fields;
-      burst.timer.refresh();
+      this.clock.clearTimeout(burst.timer);
+      burst.timer = this.clock.setTimeout(() => this.end(k), this.quietMs);
       return;
     }
     this.logger.log(this.level, this.event, { key: k, ...fields, burst: 'started' });
-    const timer = setTimeout(() => this.end(k), this.quietMs);
-    timer.unref();
-    this.bursts.set(k, { count: 1, startedMs: Date.now(), fields, timer });
+    const timer = this.clock.setTimeout(() => this.end(k), this.quietMs);
+    this.bursts.set(k, { count: 1, startedMs: this.clock.now(), fields, timer });
   }
 
   private end(key: string): void {
@@ -47,13 +50,13 @@ export class BurstLog {
     if (!burst) return;
     this.bursts.delete(key);
     if (burst.count <= 1) return;
-    this.logger.log(this.level, this.event, { key, ...burst.fields, burst: 'ended', count: burst.count, durationMs: Date.now() - burst.startedMs });
+    this.logger.log(this.level, this.event, { key, ...burst.fields, burst: 'ended', count: burst.count, durationMs: this.clock.now() - burst.startedMs });
   }
 
   /** Writes the summaries of open bursts now (shutdown). */
   flush(): void {
     for (const [key, burst] of [...this.bursts]) {
-      clearTimeout(burst.timer);
+      this.clock.clearTimeout(burst.timer);
       this.end(key);
     }
   }

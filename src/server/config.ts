@@ -11,6 +11,8 @@ export interface ServerConfig {
   readonly host: string;
   readonly port: number;
   readonly dbPath: string;
+  /** PostgreSQL URL; when set, profiles and chat live there instead of the SQLite file. */
+  readonly postgresUrl: string;
   readonly rules: WorldRules;
   readonly graceMs: number;
   readonly helloTimeoutMs: number;
@@ -62,6 +64,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   host: '127.0.0.1',
   port: 5000,
   dbPath: './data/tether.sqlite',
+  postgresUrl: '',
   rules: DEFAULT_RULES,
   graceMs: 30_000,
   helloTimeoutMs: 5_000,
@@ -96,6 +99,8 @@ Options (environment variable in brackets):
   --host HOST               interface to listen on [HOST]                       (default 127.0.0.1)
   --port PORT               port for the game page and WebSocket, 0 = any [PORT] (default 5000)
   --db PATH                 SQLite file, or :memory: [TETHER_DB]                (default ./data/tether.sqlite)
+  --postgres URL            keep profiles and chat in PostgreSQL instead of SQLite,
+                            e.g. postgres://user@host:5432/tether [TETHER_POSTGRES]
   --tick-rate HZ            simulation ticks per second [TETHER_TICK_RATE]      (default 20)
   --world WxH               world size in units [TETHER_WORLD]                  (default 1000x1000)
   --speed UNITS             walking speed in units/s [TETHER_SPEED]             (default 120)
@@ -156,6 +161,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       host: { type: 'string' },
       port: { type: 'string' },
       db: { type: 'string' },
+      postgres: { type: 'string' },
       'tick-rate': { type: 'string' },
       world: { type: 'string' },
       speed: { type: 'string' },
@@ -209,6 +215,7 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     host: pick(values.host, 'HOST') ?? d.host,
     port: num(pick(values.port, 'PORT'), d.port, 'port', 0, 65535),
     dbPath: pick(values.db, 'TETHER_DB') ?? d.dbPath,
+    postgresUrl: postgresUrl(pick(values.postgres, 'TETHER_POSTGRES')),
     rules: { widthUnits, heightUnits, speedUnitsPerS, tickRateHz },
     graceMs: num(pick(values['grace-ms'], 'TETHER_GRACE_MS'), d.graceMs, 'grace period', 0, 24 * 3600_000),
     maxConnectionsPerAddress: num(pick(values['max-conns-per-ip'], 'TETHER_MAX_CONNS_PER_IP'), d.maxConnectionsPerAddress, 'connections per address', 1, 1_000_000),
@@ -243,6 +250,18 @@ function num(raw: string | undefined, fallback: number, what: string, lo: number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < lo || n > hi) throw new ConfigError(`${what} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
   return n;
+}
+
+function postgresUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`--postgres must be a URL like postgres://user@host:5432/db, got "${raw}"`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') throw new ConfigError(`--postgres must start with postgres://, got "${url.protocol}"`);
+  return raw;
 }
 
 function world(raw: string | undefined, rules: WorldRules): [number, number] {

@@ -12,6 +12,8 @@
  */
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Clock } from '../shared/clock.js';
+import { repeat, type Repeating } from '../shared/repeat.js';
 import type { Room } from './game/room.js';
 import type { Gateway } from './net/gateway.js';
 
@@ -59,13 +61,14 @@ export class ServerMetrics {
   private dropsThisSecond = 0;
   private resumesThisSecond = 0;
   private lastBytesOut = 0;
-  private sampler: ReturnType<typeof setInterval> | null = null;
+  private sampler: Repeating | null = null;
   private lastSkipped = 0;
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
   constructor(
     private readonly room: Room,
     private readonly gateway: Gateway,
+    private readonly clock: Clock,
   ) {
     const registers = [this.registry];
     new Gauge({ name: 'tether_players_online', help: 'Players in the world (live or in their grace period)', registers, collect() { this.set(room.playerCount); } });
@@ -123,12 +126,12 @@ export class ServerMetrics {
 
   start(): void {
     this.loopDelay.enable();
-    this.sampler = setInterval(() => this.sample(), 1000);
-    this.sampler.unref();
+    this.sampler = repeat(this.clock, 1000, () => this.sample());
   }
 
   stop(): void {
-    if (this.sampler) clearInterval(this.sampler);
+    this.sampler?.stop();
+    this.sampler = null;
     this.loopDelay.disable();
   }
 
@@ -138,7 +141,7 @@ export class ServerMetrics {
     this.tickHist.observe(ms / 1000);
     const i = this.tickN++ % TICK_RING;
     this.tickMs[i] = ms;
-    this.tickAt[i] = Date.now();
+    this.tickAt[i] = this.clock.now();
   }
 
   rtt(ms: number): void {
@@ -185,7 +188,7 @@ export class ServerMetrics {
 
   /** Tick durations (ms) of the last `windowMs`. */
   tickQuantiles(windowMs: number): { count: number; p50: number | null; p99: number | null; max: number | null } {
-    const since = Date.now() - windowMs;
+    const since = this.clock.now() - windowMs;
     const xs: number[] = [];
     const n = Math.min(this.tickN, TICK_RING);
     for (let i = 0; i < n; i++) if (this.tickAt[i]! >= since) xs.push(this.tickMs[i]!);
@@ -198,7 +201,7 @@ export class ServerMetrics {
    * second's p50, the worst second's p99, and the largest delay seen.
    */
   loopDelayQuantiles(windowMs: number): { seconds: number; p50: number | null; p99: number | null; max: number | null } {
-    const since = Date.now() - windowMs;
+    const since = this.clock.now() - windowMs;
     const recent = this.history.filter((s) => s.t >= since && s.loopP99 !== null);
     const p50s = recent.map((s) => s.loopP50!).sort((a, b) => a - b);
     const worst = (key: 'loopP99' | 'loopMax') => (recent.length ? Math.max(...recent.map((s) => s[key]!)) : null);
@@ -221,12 +224,12 @@ export class ServerMetrics {
 
   private sample(): void {
     const rtts: number[] = [];
-    for (const l of this.gateway.links) if (l.playerId !== null && l.rttMs !== null) rtts.push(l.rttMs);
+    for (const l of this.gateway.links) if (l.rttMs !== null && this.room.playerIdOf(l) !== null) rtts.push(l.rttMs);
     rtts.sort((a, b) => a - b);
     const ticks = this.tickQuantiles(1000);
     const bytes = this.bytesOut();
     this.history.push({
-      t: Date.now(),
+      t: this.clock.wallMs(),
       players: this.room.playerCount,
       inGrace: this.room.inGraceCount,
       rttP50: quantile(rtts, 0.5),

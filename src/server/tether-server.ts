@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Clock } from '../shared/clock.js';
+import { repeat } from '../shared/repeat.js';
 import { systemClock } from '../shared/system-clock.js';
 import { tickMs } from '../shared/world-rules.js';
 import type { ServerConfig } from './config.js';
@@ -16,13 +17,14 @@ import { createLogger, type Logger } from './logger.js';
 import { Gateway } from './net/gateway.js';
 import { ServerMetrics } from './metrics.js';
 import { AdminAuth } from './net/admin-auth.js';
-import { ProxyTrust, addressKey, clientAddress } from './net/client-address.js';
+import { ProxyTrust, clientAddress } from './net/client-address.js';
 import { ConnectionGuard } from './net/connection-guard.js';
 import { connectionCap } from './net/descriptor-limit.js';
 import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/http-policy.js';
 import { handleStatusRoute } from './net/status-routes.js';
 import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
+import { openPostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import { DAY_MS, expireProfiles, rekeyProfiles } from './game/profile-upkeep.js';
 import type { Storage } from './store/store.js';
@@ -48,7 +50,7 @@ export interface StartOptions {
 export async function startTetherServer(config: ServerConfig, options: StartOptions = {}): Promise<TetherServer> {
   const clock = options.clock ?? systemClock;
   const logger = options.logger ?? createLogger(config.logLevel);
-  const storage = options.storage ?? openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit });
+  const storage = options.storage ?? (await openConfiguredStorage(config, logger, clock));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
@@ -59,13 +61,10 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       chatMemoryLimit: config.chatHistoryLimit,
       chatBurst: 5,
       chatPerSecond: 1,
-      stateWriter,
       maxPlayers: config.maxPlayers,
       maxGracePerAddress: config.maxGracePerAddress,
       newProfilesPerAddressHour: config.newProfilesPerAddressHour,
       joinsPerAddressMinute: config.joinsPerAddressMinute,
-      // Counted as the gateway counts connections: an IPv6 /64 is one address.
-      addressKey,
     },
     storage,
     clock,
@@ -94,12 +93,13 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       addressOf,
       allowedOrigins: config.allowedOrigins,
       maxMessagesPerSecond: config.rules.tickRateHz * 10,
+      stateWriter,
     },
     room,
     clock,
     logger,
   );
-  const metrics = new ServerMetrics(room, gateway);
+  const metrics = new ServerMetrics(room, gateway, clock);
   room.metrics = metrics;
   gateway.metrics = metrics;
   const staticFiles = new StaticFiles({
@@ -112,6 +112,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     { maxConnections: connectionCap(config.maxConnections), maxPerAddress: config.maxConnectionsPerAddress + 8, firstRequestMs: config.headersTimeoutMs },
     trust,
     logger,
+    clock,
   );
   connections.onRefused = (reason) => metrics.connectionRefused(reason);
   metrics.openConnections = () => connections.open;
@@ -136,7 +137,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     },
   );
   const route = (req: IncomingMessage, res: ServerResponse): void => {
-    if (handleStatusRoute(req, res, room, metrics, admin)) return;
+    if (handleStatusRoute(req, res, room, metrics, admin, clock)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
       return;
@@ -155,7 +156,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   http.on('clientError', (_err, socket) => socket.destroy());
   // After listen, an 'error' on the server is an accept failure (ENOMEM, or EMFILE when libuv's
   // reserve descriptor trick could not help): a refused connection, never a reason to exit.
-  const acceptErrors = new BurstLog(logger, 'error', 'accept_failed');
+  const acceptErrors = new BurstLog(logger, 'error', 'accept_failed', undefined, clock);
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
     http.listen(config.port, config.host, () => {
@@ -167,9 +168,15 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const port = (http.address() as AddressInfo).port;
   const tickLoop = new TickLoop(tickMs(config.rules), clock, () => {
     try {
-      const t0 = performance.now();
-      room.tick();
-      metrics.tick(performance.now() - t0);
+      const t0 = clock.now();
+      try {
+        room.tick();
+      } finally {
+        // The tick's frames leave now, even if a recipient threw: held over to the next tick
+        // they could land after control messages sent in between.
+        stateWriter.flush();
+      }
+      metrics.tick(clock.now() - t0);
     } catch (err) {
       logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
     }
@@ -177,10 +184,9 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   tickLoop.start();
   metrics.start();
   gateway.start();
-  const flush = setInterval(() => room.flushPositions(), config.positionFlushMs);
-  flush.unref();
+  const flush = repeat(clock, config.positionFlushMs, () => room.flushPositions());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
-  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
+  logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
   let stopped = false;
   return {
@@ -196,16 +202,16 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       stopped = true;
       tickLoop.stop();
       metrics.stop();
-      clearInterval(flush);
+      flush.stop();
       clearInterval(daily);
       room.shutdown(retryAfterMs);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         // Give close frames a moment to leave, then cut whatever is still open.
-        setTimeout(() => {
+        clock.setTimeout(() => {
           gateway.close();
           http.closeAllConnections();
-        }, 200).unref();
+        }, 200);
       });
       connections.close();
       acceptErrors.flush();
@@ -214,4 +220,14 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       logger.log('info', 'stopped', {});
     },
   };
+}
+
+/** SQLite unless --postgres names a database (cluster nodes share one). */
+async function openConfiguredStorage(config: ServerConfig, logger: Logger, clock: Clock): Promise<Storage> {
+  if (!config.postgresUrl) return openSqliteStorage({ path: config.dbPath, chatHistoryLimit: config.chatHistoryLimit, clock });
+  return openPostgresStorage({
+    url: config.postgresUrl,
+    chatHistoryLimit: config.chatHistoryLimit,
+    onIdleError: (err) => logger.log('warn', 'postgres_idle_error', { err: err.message }),
+  });
 }

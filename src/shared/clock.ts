@@ -5,6 +5,8 @@
 export interface Clock {
   /** Monotonic milliseconds. */
   now(): number;
+  /** Milliseconds since the Unix epoch, for timestamps people read (chat lines); not for durations. */
+  wallMs(): number;
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle): void;
 }

@@ -17,7 +17,7 @@
  * has it. The server keeps the same model for every body and lists a body only when the model
  * would be wrong (direction change, missed input, stop, resume, reconnecting flag, join). A delta
  * therefore only makes sense on top of the previous frame: the server sends a full frame after
- * a join/resume and after any skipped frame (ClientLink.needsFullState).
+ * a join/resume and after any skipped frame (the room's Member.needsFullState).
  *
  * The model is shared by all recipients, so each frame is encoded once per tick; ackSeq is the
  * only per-recipient field and sits at a fixed offset, patched per copy (see withAck).

@@ -10,6 +10,7 @@ declare function clearTimeout(handle: unknown): void;
 
 export const systemClock: Clock = {
   now: () => performance.now(),
+  wallMs: () => Date.now(),
   setTimeout: (fn, ms) => setTimeout(fn, ms) as TimerHandle,
   clearTimeout: (h) => clearTimeout(h),
 };

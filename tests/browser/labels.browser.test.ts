@@ -1,13 +1,15 @@
 /**
- * Name tags and speech bubbles of players standing close, with emoji in names and chat, drawn by
- * the real renderer in Chromium: the screenshot (test-results/labels-close-players.png) is for a
- * person to look at; the test checks the emoji font is there and nothing errors.
+ * Name tags and speech bubbles of players standing close, with emoji in names and chat, and
+ * players behind and in front of a tree, drawn by the real renderer in Chromium: the screenshots
+ * (test-results/labels-close-players.png, tree-crown-over-player.png) are for a person to look
+ * at; the test checks the emoji font is there and nothing errors.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { joinAs, RESULTS_DIR, startBrowserFixture, type BrowserFixture } from '../support/browser-fixture.js';
 import type { PageWindow } from '../support/page-globals.js';
+import { TILE, layoutMap } from '../../src/shared/world-map.js';
 
 declare const window: PageWindow;
 declare const document: { readonly fonts: { check(font: string, text: string): boolean } };
@@ -55,6 +57,34 @@ test('bubbles of players standing close stack instead of covering name tags; emo
   await a.page.screenshot({ path: join(RESULTS_DIR, 'labels-close-players.png'), clip: { x: 340, y: 40, width: 600, height: 420 } });
   const emojiFont = await a.page.evaluate(() => document.fonts.check('16px "Noto Color Emoji"', '🌸'));
   assert.equal(emojiFont, true, 'the emoji font is installed (fonts-noto-color-emoji) and reachable from the page');
+
+  // A player standing just north of a trunk is drawn under the tree's crown; one south of it, over it.
+  const layout = layoutMap(1000, 1000);
+  let tree: { x: number; y: number } | null = null;
+  for (let r = 1; r < 16 && !tree; r++) {
+    for (let dy = -r; dy <= r && !tree; dy++) {
+      for (let dx = -r; dx <= r && !tree; dx++) {
+        const x = 16 + dx;
+        const y = 16 + dy;
+        if (layout.tileAt(x, y) === 'tree' && layout.tileAt(x, y - 1) !== 'tree' && layout.tileAt(x, y + 1) !== 'tree') tree = { x, y };
+      }
+    }
+  }
+  assert.ok(tree, 'a lone tree near the centre');
+  place(ida, tree.x * TILE + 16, tree.y * TILE + 12);
+  place(idb, tree.x * TILE + 30, tree.y * TILE + 36);
+  place(idc, tree.x * TILE - 40, tree.y * TILE + 16);
+  await a.page.waitForFunction(([x, y]) => {
+    const b = window.__tether!.client!.predictor!.body;
+    return b.x === x && b.y === y;
+  }, [tree.x * TILE + 16, tree.y * TILE + 12] as const, { timeout: 5000 });
+  // A jump that far snaps (no smoothing), so once everyone is drawn at the new spots the frame shows them.
+  await a.page.waitForFunction(([j, x, y]) => {
+    const p = window.__tether!.client!.remotePosition(j, performance.now());
+    return !!p && Math.abs(p.x - x) < 0.5 && Math.abs(p.y - y) < 0.5;
+  }, [idb, tree.x * TILE + 30, tree.y * TILE + 36] as const, { timeout: 5000 });
+  await a.page.screenshot({ path: join(RESULTS_DIR, 'tree-crown-over-player.png'), clip: { x: 490, y: 230, width: 300, height: 220 } });
+
   for (const p of [a, b, c]) {
     assert.deepEqual(p.errors, []);
     await p.context.close();

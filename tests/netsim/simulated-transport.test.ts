@@ -1,46 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Clock, TimerHandle } from '../../src/shared/clock.js';
 import type { Transport, TransportFactory, TransportHandlers } from '../../src/client/core/transport.js';
 import { createSimulatedNetwork } from '../../src/client/core/simulated-transport.js';
 import { PROFILES, tweakProfile } from '../../src/shared/netsim-profiles.js';
-
-/** Manual clock: timers run only inside advance(), in time order. */
-class FakeClock implements Clock {
-  private t = 0;
-  private seq = 0;
-  private timers = new Map<number, { at: number; fn: () => void }>();
-  now(): number {
-    return this.t;
-  }
-  setTimeout(fn: () => void, ms: number): TimerHandle {
-    const id = ++this.seq;
-    this.timers.set(id, { at: this.t + Math.max(0, ms), fn });
-    return id as unknown as TimerHandle;
-  }
-  clearTimeout(h: TimerHandle): void {
-    this.timers.delete(h as unknown as number);
-  }
-  advance(ms: number): void {
-    const end = this.t + ms;
-    for (;;) {
-      let next: [number, { at: number; fn: () => void }] | null = null;
-      for (const e of this.timers) if (e[1].at <= end && (!next || e[1].at < next[1].at || (e[1].at === next[1].at && e[0] < next[0]))) next = e;
-      if (!next) break;
-      this.timers.delete(next[0]);
-      this.t = next[1].at;
-      next[1].fn();
-    }
-    this.t = end;
-  }
-}
+import { ManualClock } from '../support/manual-clock.js';
 
 /** An inner "socket" the test drives by hand. */
 function fakeInner() {
   const sent: { at: number; data: string | Uint8Array }[] = [];
   let handlers!: TransportHandlers;
   let closed = 0;
-  let clock!: FakeClock;
+  let clock!: ManualClock;
   const factory: TransportFactory = (_url, _protocols, h) => {
     handlers = h;
     const t: Transport = {
@@ -50,10 +20,10 @@ function fakeInner() {
     };
     return t;
   };
-  return { factory, sent, get handlers() { return handlers; }, get closed() { return closed; }, bind: (c: FakeClock) => (clock = c) };
+  return { factory, sent, get handlers() { return handlers; }, get closed() { return closed; }, bind: (c: ManualClock) => (clock = c) };
 }
 
-function recorder(clock: FakeClock) {
+function recorder(clock: ManualClock) {
   const events: { at: number; kind: string; value: unknown }[] = [];
   const h: TransportHandlers = {
     onOpen: (p) => events.push({ at: clock.now(), kind: 'open', value: p }),
@@ -66,7 +36,7 @@ function recorder(clock: FakeClock) {
 const steady = tweakProfile(PROFILES.mobile, { name: 'steady', up: { stalls: [] }, down: { stalls: [] } });
 
 test('sends and receives keep their order and are delayed by the profile', () => {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const inner = fakeInner();
   inner.bind(clock);
   const net = createSimulatedNetwork(inner.factory, { profile: steady, seed: 1, clock });
@@ -96,7 +66,7 @@ test('sends and receives keep their order and are delayed by the profile', () =>
 });
 
 test('profile faults force a drop reported as 1006, and the inner socket is closed', () => {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const inner = fakeInner();
   inner.bind(clock);
   const droppy = tweakProfile(PROFILES.ideal, { name: 'droppy', faults: { minIntervalMs: 1000, maxIntervalMs: 2000, weights: { reset: 1 }, slowCloseMs: [0, 0], serverDownMs: [0, 0] } });
@@ -116,7 +86,7 @@ test('profile faults force a drop reported as 1006, and the inner socket is clos
 });
 
 test('black hole holds both directions with the socket open; live profile switch and dropAll', () => {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const inner = fakeInner();
   inner.bind(clock);
   const net = createSimulatedNetwork(inner.factory, { profile: 'ideal', seed: 5, clock });
@@ -152,7 +122,7 @@ test('black hole holds both directions with the socket open; live profile switch
 
 test('the same seed gives the same timings', () => {
   const run = (seed: number) => {
-    const clock = new FakeClock();
+    const clock = new ManualClock();
     const inner = fakeInner();
     inner.bind(clock);
     const net = createSimulatedNetwork(inner.factory, { profile: '3g', seed, clock });
@@ -170,7 +140,7 @@ test('the same seed gives the same timings', () => {
 });
 
 test('close() flushes earlier sends, then closes the inner socket without calling handlers', () => {
-  const clock = new FakeClock();
+  const clock = new ManualClock();
   const inner = fakeInner();
   inner.bind(clock);
   const net = createSimulatedNetwork(inner.factory, { profile: steady, seed: 2, clock });

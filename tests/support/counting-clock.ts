@@ -6,6 +6,7 @@ export function countingClock(): Clock & { active(): number } {
   const live = new Set<TimerHandle>();
   return {
     now: () => systemClock.now(),
+    wallMs: () => systemClock.wallMs(),
     setTimeout(fn, ms) {
       const h: TimerHandle = systemClock.setTimeout(() => {
         live.delete(h);

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import WebSocket from 'ws';
 import type { TetherClient } from '../../src/client/core/tether-client.js';
 import { DIR_LEFT, DIR_RIGHT } from '../../src/shared/movement.js';
+import { PROTOCOL_VERSION, SUBPROTOCOL } from '../../src/shared/protocol.js';
 
 export interface RateResult {
   counts: number[];
@@ -65,6 +66,33 @@ export function assertNormalRate(r: RateResult, tolerance = 0.15, what = 'well-b
   );
 }
 
+/**
+ * Resolves once every client has received `n` more state frames: the bystanders are still being
+ * served after whatever the test just did (an event to wait on, instead of a fixed sleep).
+ */
+export function framesPass(clients: readonly TetherClient[], n: number, ms = 10_000): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const left = clients.map(() => n);
+    const offs: Array<() => void> = [];
+    const done = (err?: Error) => {
+      clearTimeout(timer);
+      for (const off of offs) off();
+      if (err) reject(err);
+      else resolve();
+    };
+    const timer = setTimeout(() => done(new Error(`timed out waiting for ${n} state frames at every client (left: ${left.join(', ')})`)), ms);
+    clients.forEach((c, i) =>
+      offs.push(
+        c.on('snapshot', () => {
+          left[i]!--;
+          if (left.every((k) => k <= 0)) done();
+        }),
+      ),
+    );
+    if (clients.length === 0 || n <= 0) done();
+  });
+}
+
 /** Makes clients walk back and forth, advancing their input tick on a timer. Returns a stop function. */
 export function walk(clients: readonly TetherClient[]): () => void {
   let flip = 0;
@@ -91,7 +119,7 @@ export interface LightPlayer {
 
 /** A raw player that joins and then ignores everything it receives (except that it reads). */
 export async function lightPlayer(url: string, name: string, extraHello: Record<string, unknown> = {}): Promise<LightPlayer> {
-  const ws = new WebSocket(url, ['tether.1'], { perMessageDeflate: false });
+  const ws = new WebSocket(url, [SUBPROTOCOL], { perMessageDeflate: false });
   ws.on('error', () => {});
   await new Promise<void>((resolve, reject) => {
     ws.once('open', () => resolve());
@@ -112,7 +140,7 @@ export async function lightPlayer(url: string, name: string, extraHello: Record<
       }
     };
     ws.on('message', onMessage);
-    ws.send(JSON.stringify({ t: 'hello', v: 1, name, character: 0, ...extraHello }));
+    ws.send(JSON.stringify({ t: 'hello', v: PROTOCOL_VERSION, name, character: 0, ...extraHello }));
   });
   return { ws, id, close: () => ws.terminate() };
 }

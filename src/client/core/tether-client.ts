@@ -11,7 +11,7 @@
  * (the server drops repeats), chat missed meanwhile is replayed after our last seq, inputs
  * pressed into the dead link are forgotten, and the own player restarts from the server's state.
  */
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { CloseCode } from '../../shared/close-codes.js';
 import { checkChatText } from '../../shared/chat-text.js';
 import { type Body } from '../../shared/movement.js';
@@ -30,9 +30,10 @@ import { subprotocolsFor } from '../../shared/resume-offer.js';
 import { decodeSnapshot, SNAPSHOT_FULL, type Snapshot } from '../../shared/snapshot-codec.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 import type { BackoffOptions } from '../../shared/backoff.js';
+import { ChatOutbox } from './chat-outbox.js';
 import { ReconnectingConnection, type LinkStatus, type LivenessOptions } from './connection.js';
 import { Emitter } from './emitter.js';
-import { InputBatcher } from './input-batcher.js';
+import { InputTicker, type InputSink } from './input-ticker.js';
 import type { InterpolationBuffer } from './interpolation.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Predictor } from './prediction.js';
@@ -65,13 +66,7 @@ export interface RemotePlayer {
   readonly buffer: InterpolationBuffer;
 }
 
-export interface OutgoingChat {
-  readonly id: string;
-  readonly text: string;
-  status: 'pending' | 'sent' | 'failed';
-  /** Set when the line is (re)sent from the outbox after a reconnect rather than as typed. */
-  resent: boolean;
-}
+export type { OutgoingChat } from './chat-outbox.js';
 
 export interface TetherClientEvents {
   status: (status: LinkStatus) => void;
@@ -93,8 +88,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   readonly serverClock = new ServerClock();
   readonly players = new Map<number, RemotePlayerView>();
   readonly chatLog: ChatLine[] = [];
-  readonly outbox = new Map<string, OutgoingChat>();
-  private outboxRetry: TimerHandle | null = null;
+  /** Chat typed but not yet acknowledged (chat-outbox.ts). */
+  readonly outbox: ChatOutbox;
   selfId: number | null = null;
   rules: WorldRules | null = null;
   predictor: Predictor | null = null;
@@ -111,12 +106,13 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   readonly playback: PlaybackClock;
   /** Where to draw everyone this frame (render-state.ts): the renderer's one call. */
   readonly view: RenderState;
-  private heldDirs = 0;
-  private seq = 0;
-  private tickAccumulatorMs = 0;
-  private lastAdvanceMs: number | null = null;
-  private lastSentDirs = 0;
-  private readonly inputs: InputBatcher;
+  private readonly inputs: InputTicker;
+  private readonly inputSink: InputSink = {
+    apply: (seq, dirs) => this.predictor?.apply(seq, dirs),
+    send: (frame) => {
+      if (this.connection.send(frame)) this.bytesOut += frame.byteLength;
+    },
+  };
   private pingId = 0;
   private readonly pingsInFlight = new Map<number, number>();
   private readonly random: () => number;
@@ -126,7 +122,13 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   constructor(private readonly opts: TetherClientOptions) {
     super();
     this.random = opts.random ?? Math.random;
-    this.inputs = new InputBatcher(opts.inputFlushTicks);
+    this.inputs = new InputTicker(opts.inputFlushTicks);
+    this.outbox = new ChatOutbox({
+      clock: opts.clock,
+      random: this.random,
+      live: () => this.connection.live,
+      send: (id, text) => this.send({ t: 'chat', id, text }),
+    });
     this.accountToken = opts.accountToken;
     this.playback = new PlaybackClock(opts.playbackDelayMs !== undefined ? { initialDelayMs: opts.playbackDelayMs } : {});
     this.view = new RenderState(this);
@@ -167,13 +169,13 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   leave(): void {
     this.send({ t: 'leave' });
     this.connection.stop(CloseCode.Left, 'left', 1000);
-    this.failOutbox();
+    this.outbox.failAll();
   }
 
   /** Stops without telling the server (tests use it to simulate a vanished client). */
   dispose(): void {
     this.connection.stop(CloseCode.Left, 'disposed', CloseCode.ClientReconnecting);
-    this.cancelOutboxRetry();
+    this.outbox.cancelRetry();
   }
 
   retryNow(): void {
@@ -192,49 +194,25 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   // ---- input and prediction ------------------------------------------------------------------
 
   setHeldDirs(dirs: number): void {
-    this.heldDirs = dirs;
+    this.inputs.heldDirs = dirs;
   }
 
   /**
-   * Advances the fixed input tick to `nowMs`: one input per elapsed tick, applied to the
-   * prediction and handed to the batcher, which sends changes at once and held keys a few ticks
-   * at a time (input-batcher.ts). Called every frame by the browser and on a timer by bots; never
-   * waits for the network. While not live, inputs are not generated (nothing to replay later).
+   * Advances the fixed input tick to `nowMs` (input-ticker.ts): called every frame by the
+   * browser and on a timer by bots. While not live, no inputs are made.
    */
   advance(nowMs: number): void {
-    const rules = this.rules;
-    if (!rules || !this.predictor || !this.connection.live) {
-      this.lastAdvanceMs = nowMs;
-      this.tickAccumulatorMs = 0;
-      this.inputs.discard();
-      return;
-    }
-    const tickMs = 1000 / rules.tickRateHz;
-    if (this.lastAdvanceMs === null) this.lastAdvanceMs = nowMs;
-    this.tickAccumulatorMs += Math.max(0, nowMs - this.lastAdvanceMs);
-    this.lastAdvanceMs = nowMs;
-    // A long pause (hidden tab) must not turn into a burst of catch-up movement.
-    if (this.tickAccumulatorMs > tickMs * 3) this.tickAccumulatorMs = tickMs;
-    while (this.tickAccumulatorMs >= tickMs) {
-      this.tickAccumulatorMs -= tickMs;
-      const dirs = this.heldDirs;
-      if (dirs === 0 && this.lastSentDirs === 0) continue;
-      this.seq++;
-      this.predictor.apply(this.seq, dirs);
-      this.lastSentDirs = dirs;
-      const frame = this.inputs.push(this.seq, dirs);
-      if (frame && this.connection.send(frame)) this.bytesOut += frame.byteLength;
-    }
+    const live = this.rules !== null && this.predictor !== null && this.connection.live;
+    this.inputs.advance(nowMs, live ? 1000 / this.rules!.tickRateHz : null, this.inputSink);
   }
 
   /** Fraction of the current input tick that has elapsed, for sub-tick rendering. */
   get tickFraction(): number {
-    if (!this.rules) return 0;
-    return Math.min(1, this.tickAccumulatorMs / (1000 / this.rules.tickRateHz));
+    return this.rules ? this.inputs.fraction(1000 / this.rules.tickRateHz) : 0;
   }
 
   get heldDirections(): number {
-    return this.heldDirs;
+    return this.inputs.heldDirs;
   }
 
   // ---- chat ----------------------------------------------------------------------------------
@@ -243,11 +221,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   say(raw: string): { ok: true; id: string } | { ok: false; reason: string } {
     const checked = checkChatText(raw);
     if (!checked.ok) return { ok: false, reason: checked.reason };
-    const id = this.newChatId();
-    const entry: OutgoingChat = { id, text: checked.text, status: 'pending', resent: false };
-    this.outbox.set(id, entry);
-    if (this.connection.live && this.send({ t: 'chat', id, text: checked.text })) entry.status = 'sent';
-    return { ok: true, id };
+    return { ok: true, id: this.outbox.add(checked.text) };
   }
 
   // ---- time ----------------------------------------------------------------------------------
@@ -317,27 +291,14 @@ export class TetherClient extends Emitter<TetherClientEvents> {
         return;
       case 'chat':
         return this.onChat(msg);
-      case 'chat_rejected': {
-        const entry = this.outbox.get(msg.id);
-        // Lines typed while away arrive at the server all at once after the resume and can
-        // exceed the chat rate; those are paced out instead of failed. A line typed too fast
-        // while live is refused visibly.
-        if (entry && entry.resent && msg.reason === 'slow_down') {
-          entry.status = 'pending';
-          this.retryOutboxAfter(msg.retryAfterMs ?? 1000);
-          return;
-        }
-        if (entry) {
-          entry.status = 'failed';
-          this.outbox.delete(msg.id);
-        }
-        this.emit('chatRejected', msg.id, msg.reason, msg.retryAfterMs);
+      case 'chat_rejected':
+        // Lines resent after a resume are paced out instead of failed (chat-outbox.ts).
+        if (this.outbox.rejected(msg.id, msg.reason, msg.retryAfterMs) !== 'paced') this.emit('chatRejected', msg.id, msg.reason, msg.retryAfterMs);
         return;
-      }
       case 'error':
         if (msg.code === 'name_invalid' || msg.code === 'name_taken' || msg.code === 'bad_password' || msg.code === 'world_full' || msg.code === 'too_many_new_names') {
           this.connection.stop(4100, msg.message);
-          this.failOutbox();
+          this.outbox.failAll();
         }
         this.emit('refused', msg.code, msg.message);
         return;
@@ -385,46 +346,16 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     const me: Body = { x: w.you.x, y: w.you.y, facing: w.you.facing as Body['facing'], moving: false };
     if (!this.predictor) this.predictor = new Predictor(me, w.rules);
     else this.predictor.reset(me, w.ackSeq);
-    this.seq = Math.max(this.seq, w.ackSeq);
-    this.lastSentDirs = 0;
-    this.inputs.discard();
+    this.inputs.restart(w.ackSeq);
     this.pingsInFlight.clear();
     this.connection.markLive();
     this.ping();
     this.emit('welcome', w);
-    this.flushOutbox();
-  }
-
-  /** Sends every pending line again with its original id; the server posts each once. */
-  private flushOutbox(): void {
-    for (const entry of this.outbox.values()) {
-      entry.resent = true;
-      if (this.send({ t: 'chat', id: entry.id, text: entry.text })) entry.status = 'sent';
-    }
-  }
-
-  private retryOutboxAfter(ms: number): void {
-    if (this.outboxRetry !== null) return;
-    this.outboxRetry = this.opts.clock.setTimeout(() => {
-      this.outboxRetry = null;
-      if (!this.connection.live) return; // the next welcome flushes
-      for (const entry of this.outbox.values()) {
-        if (entry.status !== 'pending') continue;
-        if (this.send({ t: 'chat', id: entry.id, text: entry.text })) entry.status = 'sent';
-        // One line per retry: the bucket refills at one line a second.
-        break;
-      }
-      if ([...this.outbox.values()].some((e) => e.status === 'pending')) this.retryOutboxAfter(1000);
-    }, ms);
-  }
-
-  private cancelOutboxRetry(): void {
-    if (this.outboxRetry !== null) this.opts.clock.clearTimeout(this.outboxRetry);
-    this.outboxRetry = null;
+    this.outbox.resendAll();
   }
 
   private onChat(line: ChatLine): void {
-    if (line.echo) this.outbox.delete(line.echo);
+    if (line.echo) this.outbox.acknowledged(line.echo);
     if (this.lastChatSeq !== undefined && line.seq <= this.lastChatSeq) return;
     this.lastChatSeq = line.seq;
     this.chatLog.push(line);
@@ -505,17 +436,5 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     const ok = this.connection.send(text);
     if (ok) this.bytesOut += text.length;
     return ok;
-  }
-
-  private failOutbox(): void {
-    this.cancelOutboxRetry();
-    for (const entry of this.outbox.values()) entry.status = 'failed';
-  }
-
-  private newChatId(): string {
-    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
-    let id = '';
-    for (let i = 0; i < 16; i++) id += alphabet[Math.floor(this.random() * 64)];
-    return id;
   }
 }

@@ -54,7 +54,7 @@ export const DEFAULT_REPLAY_LIMITS: ReplayLimits = {
 
 export interface ChatHistory {
   readonly lastSeq: number;
-  after(seq: number, limit: number): StoredChatLine[];
+  after(seq: number, limit: number): readonly StoredChatLine[];
 }
 
 export class ReplayPolicy {
@@ -97,7 +97,7 @@ export class ReplayPolicy {
    * The lines to send this connection, oldest first, charged to its account and address (null:
    * an address the per-address limits skip).
    */
-  linesFor(accountId: number, address: string | null, lastChatSeq: number | undefined, nowMs: number): StoredChatLine[] {
+  linesFor(accountId: number, address: string | null, lastChatSeq: number | undefined, nowMs: number): readonly StoredChatLine[] {
     const floor = this.floors.get(accountId) ?? Math.max(0, this.history.lastSeq - HISTORY_ON_JOIN);
     const wanted = lastChatSeq === undefined ? this.history.after(0, HISTORY_ON_JOIN) : this.history.after(Math.max(lastChatSeq, floor), MAX_REPLAY_LINES);
     if (wanted.length === 0) return wanted;

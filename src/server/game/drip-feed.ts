@@ -10,6 +10,8 @@
  * served in order; a new link for the same player replaces the queue (what was pending belonged
  * to the old connection's welcome).
  */
+import type { LaterMessage, PlayerPort } from './player-port.js';
+
 export interface DripSource {
   /** The next message, encoded; null when the source is done. */
   next(): Buffer | null;
@@ -88,6 +90,39 @@ export function listSource<T>(items: readonly T[], encode: (item: T) => Buffer |
     },
     get done() {
       return i >= items.length;
+    },
+  };
+}
+
+/**
+ * A player's port as the fan-out sees it: while the drip feed still holds something for the
+ * player (its replay, the rest of its roster), what the fan-out sends queues behind it, so a live
+ * chat line cannot overtake the replayed ones (a client drops a seq not above the newest it has).
+ */
+export function behindDrip(feed: DripFeed, playerId: number, port: PlayerPort): PlayerPort {
+  return {
+    get connId() {
+      return port.connId;
+    },
+    get remoteAddress() {
+      return port.remoteAddress;
+    },
+    get addressKey() {
+      return port.addressKey;
+    },
+    get protocolVersion() {
+      return port.protocolVersion;
+    },
+    get closed() {
+      return port.closed;
+    },
+    send: (message) => port.send(message),
+    sendState: (frame, ackSeq) => port.sendState(frame, ackSeq),
+    close: (code, reason) => port.close(code, reason),
+    sendLater(message: LaterMessage) {
+      if (!feed.pendingFor(playerId)) return port.sendLater(message);
+      const bytes = typeof message === 'function' ? Buffer.from(message(), 'utf8') : Buffer.from(message.buffer, message.byteOffset, message.byteLength);
+      feed.add(playerId, port, listSource([bytes], (b) => b));
     },
   };
 }

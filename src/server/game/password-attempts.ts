@@ -11,9 +11,9 @@
  * A shared address (a NAT, a campus) is locked out as a whole: that is the price of counting
  * per address; the lockout is short at first and a player who knows the password just waits.
  */
+import type { Clock } from '../../shared/clock.js';
 import { BurstLog } from '../burst-log.js';
 import type { Logger } from '../logger.js';
-import { addressKey } from '../net/client-address.js';
 
 export const FREE_FAILURES = 5;
 const FIRST_LOCK_MS = 1000;
@@ -35,13 +35,12 @@ export class PasswordAttempts {
   checked = 0;
   refusedLocked = 0;
 
-  constructor(logger: Logger) {
-    this.bursts = new BurstLog(logger, 'warn', 'password_guessing');
+  constructor(logger: Logger, clock: Clock) {
+    this.bursts = new BurstLog(logger, 'warn', 'password_guessing', undefined, clock);
   }
 
-  /** Milliseconds this address must still wait before a password is checked, or 0. */
-  lockedFor(addr: string, nowMs: number): number {
-    const key = addressKey(addr);
+  /** Milliseconds this address (its addressKey, from the port) must still wait before a password is checked, or 0. */
+  lockedFor(key: string, nowMs: number): number {
     const r = this.byAddress.get(key);
     if (!r) return 0;
     if (nowMs - r.lastFailureMs > FORGET_MS) {
@@ -61,9 +60,8 @@ export class PasswordAttempts {
     this.checked++;
   }
 
-  failed(addr: string, nowMs: number): void {
+  failed(key: string, nowMs: number): void {
     this.checked++;
-    const key = addressKey(addr);
     let r = this.byAddress.get(key);
     if (!r) {
       if (this.byAddress.size >= MAX_ADDRESSES) this.byAddress.delete(this.byAddress.keys().next().value!);

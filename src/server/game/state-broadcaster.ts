@@ -8,19 +8,22 @@
  * Since the model is shared, each tick is encoded at most twice (the delta, and a full frame only
  * if some recipient needs one) and every copy differs only in its 4-byte ackSeq.
  *
- * A recipient gets a full frame when ClientLink.needsFullState is set (join, resume, or a frame
- * skipped for backpressure, after which its model would be wrong), a delta otherwise.
+ * A recipient gets a full frame when its needsFullState is set (join, resume, or a frame skipped
+ * for backpressure, after which its model would be wrong), a delta otherwise. How the frames
+ * reach the sockets (one write each, or two threads for big ticks) is the port's business: the
+ * composition root flushes its writer after each tick.
  */
 import { stepBody, type Body } from '../../shared/movement.js';
 import { SNAPSHOT_DELTA, SNAPSHOT_FULL, encodeSnapshot, type BodyState } from '../../shared/snapshot-codec.js';
-import type { ClientLink } from '../net/client-link.js';
-import { directStateWriter, type StateWriter } from '../net/state-writer.js';
+import type { PlayerPort } from './player-port.js';
 import type { World } from './world.js';
 
-/** A player as the broadcaster needs it; `link` is null while the player is in its grace period. */
+/** A player as the broadcaster needs it; `port` is null while the player is away. */
 export interface Recipient {
   readonly id: number;
-  readonly link: ClientLink | null;
+  readonly port: PlayerPort | null;
+  /** Set on join and resume, and here after a skipped frame; cleared once a full frame went out. */
+  needsFullState: boolean;
 }
 
 interface Model {
@@ -43,8 +46,6 @@ export class StateBroadcaster {
   private readonly models = new Map<number, Model>();
   readonly stats: BroadcastStats = { framesSent: 0, framesSkipped: 0, fullFramesSent: 0, bytesSent: 0, lastDeltaBodies: 0 };
 
-  constructor(private readonly writer: StateWriter = directStateWriter) {}
-
   broadcast(world: World, recipients: Iterable<Recipient>): void {
     const changed = this.advanceModels(world);
     const removed: number[] = [];
@@ -61,28 +62,23 @@ export class StateBroadcaster {
     this.stats.lastDeltaBodies = changed.length;
     const delta = encodeSnapshot({ kind: SNAPSHOT_DELTA, tick: world.tick, ackSeq: 0, bodies: changed, removed });
     let full: Uint8Array | null = null;
-    try {
-      for (const r of recipients) {
-        const link = r.link;
-        if (!link) continue;
-        const ack = world.bodies.get(r.id)?.ackSeq ?? 0;
-        const wantsFull = link.needsFullState;
-        if (wantsFull && !full) full = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: world.tick, ackSeq: 0, bodies: this.allBodies(), removed: [] });
-        const frame = wantsFull ? full! : delta;
-        // The link writes its own ackSeq into its copy (no per-recipient copy here).
-        if (link.sendState(frame, ack, this.writer)) {
-          link.needsFullState = false;
-          this.stats.framesSent++;
-          this.stats.bytesSent += frame.length;
-          if (wantsFull) this.stats.fullFramesSent++;
-        } else {
-          this.stats.framesSkipped++;
-        }
+    for (const r of recipients) {
+      const port = r.port;
+      if (!port) continue;
+      const ack = world.bodies.get(r.id)?.ackSeq ?? 0;
+      const wantsFull = r.needsFullState;
+      if (wantsFull && !full) full = encodeSnapshot({ kind: SNAPSHOT_FULL, tick: world.tick, ackSeq: 0, bodies: this.allBodies(), removed: [] });
+      const frame = wantsFull ? full! : delta;
+      // The port writes its own ackSeq into its copy (no per-recipient copy here).
+      if (port.sendState(frame, ack)) {
+        r.needsFullState = false;
+        this.stats.framesSent++;
+        this.stats.bytesSent += frame.length;
+        if (wantsFull) this.stats.fullFramesSent++;
+      } else {
+        r.needsFullState = true;
+        this.stats.framesSkipped++;
       }
-    } finally {
-      // Frames queued for this tick leave now, even if a recipient threw: held over to the next
-      // tick they could land after control messages sent in between.
-      this.writer.flush();
     }
   }
 

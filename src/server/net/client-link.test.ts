@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { WebSocket, WebSocketServer } from 'ws';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { encodeSnapshot, SNAPSHOT_FULL, withAck } from '../../shared/snapshot-codec.js';
+import { systemClock } from '../../shared/system-clock.js';
 import { ClientLink } from './client-link.js';
 import { directStateWriter, type StateWriter } from './state-writer.js';
 
@@ -42,12 +43,15 @@ async function linkPair(t: TestContext, perMessageDeflate: boolean) {
   await new Promise<void>((r) => client.once('open', () => r()));
   const ws = await accepted;
   assert.equal(ws.extensions !== '', perMessageDeflate, 'the extension was negotiated as asked');
-  const link = new ClientLink(1, '127.0.0.1', ws, Date.now());
+  // The link writes state frames through the writer it is built with: record whether the fast
+  // path used it.
+  const writer = recordingWriter();
+  const link = new ClientLink(1, '127.0.0.1', ws, systemClock, undefined, writer);
   const receive = async (n: number) => {
     while (received.length < n) await new Promise<void>((r) => waiters.push(r));
     return received.slice(0, n);
   };
-  return { ws, link, receive };
+  return { ws, link, receive, writer };
 }
 
 /** Records whether the fast path used it (it is the only caller of writer.write). */
@@ -73,10 +77,9 @@ const bigLine: ServerMessage = { t: 'chat', seq: 1, from: 7, name: 'Ann', text: 
 const smallLine: ServerMessage = { t: 'chat', seq: 2, from: 7, name: 'Ann', text: 'hi', atMs: 0 };
 
 test('control: with nothing queued the fast path frames the waiting messages and the state in one write', async (t) => {
-  const { link, receive } = await linkPair(t, false);
-  const writer = recordingWriter();
+  const { link, receive, writer } = await linkPair(t, false);
   link.sendLater(encodeMessage(smallLine));
-  assert.equal(link.sendState(state, 5, writer), true);
+  assert.equal(link.sendState(state, 5), true);
   assert.equal(writer.writes, 1, 'the fast path was taken');
   // One socket write holding both frames, exactly as RFC 6455 frames them (unmasked, final).
   const text = Buffer.from(encodeMessage(smallLine));
@@ -85,33 +88,31 @@ test('control: with nothing queued the fast path frames the waiting messages and
 });
 
 test('permessage-deflate: the fast path never writes, and state arrives after a message ws is still compressing', async (t) => {
-  const { ws, link, receive } = await linkPair(t, true);
-  const writer = recordingWriter();
+  const { ws, link, receive, writer } = await linkPair(t, true);
   link.send(bigLine);
   assert.ok(ws.bufferedAmount > 0, 'ws holds the message while zlib works on it');
-  assert.equal(link.sendState(state, 6, writer), true);
+  assert.equal(link.sendState(state, 6), true);
   // Nothing queued any more, and still the careful way: a deflate link never frames itself.
   await receive(2);
   link.sendLater(encodeMessage(smallLine));
-  assert.equal(link.sendState(state, 7, writer), true);
+  assert.equal(link.sendState(state, 7), true);
   assert.equal(writer.writes, 0, 'a deflate link never takes the fast path');
   assert.deepEqual(await receive(4), [textOf(bigLine), stateAt(6), textOf(smallLine), stateAt(7)]);
 });
 
 test('a Blob queued on the socket: the fast path waits behind it, state arrives after it byte for byte', async (t) => {
-  const { ws, link, receive } = await linkPair(t, false);
-  const writer = recordingWriter();
+  const { ws, link, receive, writer } = await linkPair(t, false);
   const blob = Uint8Array.from({ length: 3000 }, (_, i) => (i * 7) & 0xff);
   // ws reads a Blob asynchronously and holds every later frame in its sender meanwhile.
   ws.send(new Blob([blob]));
   assert.ok(ws.bufferedAmount > 0, 'ws holds the Blob while it reads it');
   link.sendLater(encodeMessage(smallLine));
-  assert.equal(link.sendState(state, 8, writer), true);
+  assert.equal(link.sendState(state, 8), true);
   assert.equal(writer.writes, 0, 'the fast path did not write around the Blob');
   assert.deepEqual(await receive(3), [{ binary: true, hex: Buffer.from(blob).toString('hex') }, textOf(smallLine), stateAt(8)]);
   // Once ws has written it, the fast path is back.
   assert.equal(ws.bufferedAmount, 0);
-  assert.equal(link.sendState(state, 9, writer), true);
+  assert.equal(link.sendState(state, 9), true);
   assert.equal(writer.writes, 1);
   assert.deepEqual((await receive(4))[3], stateAt(9));
 });

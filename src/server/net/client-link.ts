@@ -1,6 +1,7 @@
 /**
- * One WebSocket connection as the game sees it: send paths with backpressure rules, liveness
- * bookkeeping, and the player it carries once joined.
+ * One WebSocket connection: the network layer's PlayerPort (game/player-port.ts), with send
+ * paths under backpressure rules and liveness bookkeeping. It knows nothing of players: what a
+ * connection means to the game (its player, joining, password tries) is the room's record.
  *
  * Backpressure: a world-state frame is superseded by the next one, so when the socket's send
  * buffer is above STATE_SKIP_BYTES the frame is skipped (the client catches up from the next
@@ -9,10 +10,12 @@
  * so one slow reader cannot grow the server's memory.
  */
 import type { WebSocket } from 'ws';
+import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { CloseCode, closeReason } from '../../shared/close-codes.js';
 import { encodeMessage, type ServerMessage } from '../../shared/protocol.js';
 import { SNAPSHOT_ACK_OFFSET, withAck } from '../../shared/snapshot-codec.js';
 import { frameHeaderLength, Opcode, writeFrameHeader } from '../../shared/ws-frame.js';
+import type { LaterMessage as PortLaterMessage, PlayerPort } from '../game/player-port.js';
 import type { Logger } from '../logger.js';
 import { directStateWriter, type FrameSocket, type StateWriter } from './state-writer.js';
 import { ReadProbe } from './read-probe.js';
@@ -25,15 +28,13 @@ function bytesOf(entry: LaterMessage): Buffer {
 }
 
 export const STATE_SKIP_BYTES = 64 * 1024;
+/** How long a closed link waits for the peer's close frame before dropping the TCP connection. */
+const CLOSE_HANDSHAKE_MS = 2000;
 export const CONTROL_LIMIT_BYTES = 512 * 1024;
 
-export class ClientLink {
-  playerId: number | null = null;
+export class ClientLink implements PlayerPort {
   /** The protocol version the connection speaks (the gateway sets it from the subprotocol). */
   protocolVersion = 2;
-  joining = false;
-  /** Wrong passwords sent on this connection (see Room.join). */
-  badPasswords = 0;
   closed = false;
   lastHeardMs: number;
   statesSkipped = 0;
@@ -43,12 +44,11 @@ export class ClientLink {
   bytesOut = 0;
   /** Proof that the client reads (read-probe.ts); the gateway sends the probes and judges. */
   readonly reads = new ReadProbe();
-  /** Set when this link must ship a full snapshot next (after a skip, on join). */
-  needsFullState = true;
   /** A read probe's ping payload waiting to ride with the next state frame (see probe). */
   private probeToSend: Buffer | null = null;
   /** Control messages waiting for the next state frame (see sendLater). */
   private later: LaterMessage[] = [];
+  private closeTimer: TimerHandle | null = null;
   private laterChars = 0;
   /**
    * Whether sendState may frame bytes itself (see there). Only without a negotiated extension:
@@ -61,10 +61,16 @@ export class ClientLink {
     readonly connId: number,
     readonly remoteAddress: string,
     private readonly ws: WebSocket,
-    nowMs: number,
+    private readonly clock: Clock,
     private readonly logger?: Logger,
+    /** How state frames reach the socket: written at once, or with the rest of the tick's. */
+    private readonly writer: StateWriter = directStateWriter,
+    /** Who this connection carries (the room knows; the link does not): log lines, probes. */
+    private readonly playerOf: () => number | null = () => null,
+    /** The unit per-address limits count (client-address.ts). */
+    readonly addressKey: string = remoteAddress,
   ) {
-    this.lastHeardMs = nowMs;
+    this.lastHeardMs = clock.now();
     this.mayFrameItself = ws.extensions === '';
   }
 
@@ -78,10 +84,10 @@ export class ClientLink {
    * Order is kept: any immediate send flushes the queue first. A function is called when the
    * message leaves (a pong that says how long it waited).
    */
-  sendLater(text: string | Buffer | (() => string)): void {
+  sendLater(text: string | PortLaterMessage): void {
     if (this.closed) return;
     // Encoded to UTF-8 by the caller once for all recipients, or here.
-    const entry = typeof text === 'string' ? Buffer.from(text, 'utf8') : text;
+    const entry = typeof text === 'string' ? Buffer.from(text, 'utf8') : typeof text === 'function' || Buffer.isBuffer(text) ? text : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
     this.later.push(entry);
     this.laterChars += typeof entry === 'function' ? 128 : entry.length;
     if (this.later.length >= 64 || this.laterChars >= 16 * 1024) this.flushLater();
@@ -99,7 +105,7 @@ export class ClientLink {
       this.bytesOut += text.length;
       this.ws.send(text, { binary: false });
       if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
-        this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerId, code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
+        this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerOf(), code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
         this.close(CloseCode.SlowReader, 'slow reader: send buffer over limit');
       }
     }
@@ -113,7 +119,7 @@ export class ClientLink {
     this.bytesOut += text.length;
     this.ws.send(text);
     if (this.ws.bufferedAmount > CONTROL_LIMIT_BYTES) {
-      this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerId, code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
+      this.logger?.log('warn', 'rejected', { conn: this.connId, player: this.playerOf(), code: CloseCode.SlowReader, reason: 'slow reader', bufferedBytes: this.ws.bufferedAmount, statesSkipped: this.statesSkipped, addr: this.remoteAddress });
       this.close(CloseCode.SlowReader, 'slow reader: send buffer over limit');
     }
   }
@@ -123,14 +129,13 @@ export class ClientLink {
    * own copy (the shared frame is not touched). Returns false when the frame was skipped for
    * backpressure.
    */
-  sendState(frame: Uint8Array, ackSeq: number, writer: StateWriter = directStateWriter): boolean {
+  sendState(frame: Uint8Array, ackSeq: number): boolean {
     if (this.closed) return false;
     const buffered = this.ws.bufferedAmount;
     if (buffered > STATE_SKIP_BYTES) {
       this.flushLater();
       this.flushProbe();
       this.statesSkipped++;
-      this.needsFullState = true;
       return false;
     }
     const socket = this.socket;
@@ -181,7 +186,7 @@ export class ClientLink {
     }
     this.bytesOut += frame.length;
     // Written now, or with the rest of the tick's frames (state-writer.ts).
-    writer.write(socket, out);
+    this.writer.write(socket, out);
     return true;
   }
 
@@ -200,7 +205,7 @@ export class ClientLink {
    */
   probe(payload: Buffer): void {
     if (this.closed) return;
-    if (this.playerId === null) this.ws.ping(payload);
+    if (this.playerOf() === null) this.ws.ping(payload);
     else this.probeToSend = payload;
   }
 
@@ -215,12 +220,27 @@ export class ClientLink {
     this.closed = true;
     this.ws.close(code, closeReason(reason));
     // A peer that never answers the close handshake (black hole) must not keep the socket.
-    setTimeout(() => this.ws.terminate(), 2000).unref();
+    this.closeTimer = this.clock.setTimeout(() => {
+      this.closeTimer = null;
+      this.ws.terminate();
+    }, CLOSE_HANDSHAKE_MS);
+  }
+
+  /** The socket is closed (whoever started it): nothing more is sent. */
+  ended(): void {
+    this.closed = true;
+    this.stopCloseTimer();
+  }
+
+  private stopCloseTimer(): void {
+    if (this.closeTimer !== null) this.clock.clearTimeout(this.closeTimer);
+    this.closeTimer = null;
   }
 
   /** Drops the TCP connection without a close handshake (the link is already dead). */
   terminate(): void {
     this.closed = true;
+    this.stopCloseTimer();
     this.ws.terminate();
   }
 }

@@ -13,6 +13,8 @@
  *
  * Upgraded sockets stay counted here until they close: a WebSocket holds a descriptor too.
  */
+import type { Clock, TimerHandle } from '../../shared/clock.js';
+import { systemClock } from '../../shared/system-clock.js';
 import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Logger } from '../logger.js';
@@ -29,7 +31,7 @@ export type RefusalReason = 'server_full' | 'address_full' | 'first_request_time
 
 export class ConnectionGuard {
   private readonly perAddress = new Map<string, number>();
-  private readonly firstRequestTimers = new WeakMap<Socket, ReturnType<typeof setTimeout>>();
+  private readonly firstRequestTimers = new WeakMap<Socket, TimerHandle>();
   private readonly refusals: BurstLog;
   open = 0;
   readonly refused: Record<RefusalReason, number> = { server_full: 0, address_full: 0, first_request_timeout: 0 };
@@ -40,8 +42,9 @@ export class ConnectionGuard {
     private readonly opts: ConnectionGuardOptions,
     private readonly trust: ProxyTrust,
     logger: Logger,
+    private readonly clock: Clock = systemClock,
   ) {
-    this.refusals = new BurstLog(logger, 'warn', 'connections_refused');
+    this.refusals = new BurstLog(logger, 'warn', 'connections_refused', undefined, clock);
   }
 
   get maxConnections(): number {
@@ -59,7 +62,7 @@ export class ConnectionGuard {
   requestStarted(socket: Socket): void {
     const timer = this.firstRequestTimers.get(socket);
     if (timer === undefined) return;
-    clearTimeout(timer);
+    this.clock.clearTimeout(timer);
     this.firstRequestTimers.delete(socket);
   }
 
@@ -74,17 +77,16 @@ export class ConnectionGuard {
     }
     this.open++;
     this.perAddress.set(key, count + 1);
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.firstRequestTimers.delete(socket);
       if (socket.destroyed) return;
       this.refuse('first_request_timeout', key);
       socket.destroy();
     }, this.opts.firstRequestMs);
-    timer.unref();
     this.firstRequestTimers.set(socket, timer);
     socket.once('close', () => {
       this.open--;
-      clearTimeout(timer);
+      this.clock.clearTimeout(timer);
       const left = (this.perAddress.get(key) ?? 1) - 1;
       if (left <= 0) this.perAddress.delete(key);
       else this.perAddress.set(key, left);

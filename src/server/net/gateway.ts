@@ -17,6 +17,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { CloseCode } from '../../shared/close-codes.js';
 import type { Clock } from '../../shared/clock.js';
+import { repeat, type Repeating } from '../../shared/repeat.js';
 import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { ACCEPTED_VERSIONS, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
 import { decodeInputFrame } from '../../shared/input-codec.js';
@@ -25,6 +26,7 @@ import type { Room } from '../game/room.js';
 import type { Logger } from '../logger.js';
 import { ClientLink } from './client-link.js';
 import { addressKey } from './client-address.js';
+import { directStateWriter, type StateWriter } from './state-writer.js';
 
 export interface GatewayOptions {
   readonly helloTimeoutMs: number;
@@ -37,6 +39,8 @@ export interface GatewayOptions {
   readonly allowedOrigins: readonly string[];
   /** Messages per second one connection may send before it counts as a flood. */
   readonly maxMessagesPerSecond: number;
+  /** How the links write state frames (default: socket.write each); flushed after each tick. */
+  readonly stateWriter?: StateWriter;
 }
 
 /** RFC 6455's "message too big", the code ws uses for its own hard cut too. */
@@ -47,7 +51,7 @@ export class Gateway {
   readonly links = new Set<ClientLink>();
   private readonly perAddress = new Map<string, number>();
   private nextConnId = 1;
-  private heartbeat: ReturnType<typeof setInterval> | null = null;
+  private heartbeat: Repeating | null = null;
   rejected = 0;
   /** Metrics hooks (set by tether-server). */
   metrics: { rtt(ms: number): void; rejected(reason: string): void; linkClosed(bytesOut: number): void } | null = null;
@@ -76,8 +80,7 @@ export class Gateway {
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => this.checkLiveness(), this.opts.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeat = repeat(this.clock, this.opts.heartbeatMs, () => this.checkLiveness());
   }
 
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -115,7 +118,7 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, addr: string, key: string): void {
-    const link = new ClientLink(this.nextConnId++, addr, ws, this.clock.now(), this.logger);
+    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock, this.logger, this.opts.stateWriter ?? directStateWriter, () => this.room.playerIdOf(link), key);
     this.links.add(link);
     this.perAddress.set(key, (this.perAddress.get(key) ?? 0) + 1);
     let windowStart = this.clock.now();
@@ -160,9 +163,10 @@ export class Gateway {
       const left = (this.perAddress.get(key) ?? 1) - 1;
       if (left <= 0) this.perAddress.delete(key);
       else this.perAddress.set(key, left);
-      clearTimeout(helloTimer);
+      this.clock.clearTimeout(helloTimer);
       // 1000/1001 from the client, or our own Left close: the player meant to go.
       const onPurpose = !link.closed && (code === 1000 || code === 1001) || code === CloseCode.Left;
+      link.ended();
       this.logger.log('debug', 'close', { conn: link.connId, code, reason: reason.toString().slice(0, 80) });
       // An event listener that throws would be an uncaught exception: contain it here.
       try {
@@ -172,17 +176,16 @@ export class Gateway {
       }
     });
 
-    const helloTimer = setTimeout(() => {
-      if (link.playerId === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
+    const helloTimer = this.clock.setTimeout(() => {
+      if (this.room.playerIdOf(link) === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
     }, this.opts.helloTimeoutMs);
-    helloTimer.unref();
 
     if (!ACCEPTED_VERSIONS.includes(version)) {
       const speaks = ACCEPTED_VERSIONS.map((v) => `tether.${v}`).join(' and ');
       return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${speaks}, client offered ${ws.protocol || 'none'}`);
     }
     const offer = parseResumeOffer(protocolsOf(req));
-    if (offer) this.guard(link, () => this.room.tryResume(link, offer));
+    if (offer) this.room.tryResume(link, offer).catch((err: unknown) => this.internalError(link, err));
   }
 
   /** The validation boundary: every inbound text frame passes here (binary ones: handleBinary). */
@@ -212,17 +215,7 @@ export class Gateway {
   private dispatch(link: ClientLink, msg: ClientMessage, version: number): void {
     switch (msg.t) {
       case 'hello':
-        if (link.playerId !== null || link.joining) {
-          link.send({ t: 'error', code: 'already_joined', message: 'This connection has already joined.' });
-          return;
-        }
-        link.joining = true;
-        this.room
-          .join(link, msg)
-          .catch((err: unknown) => this.internalError(link, err))
-          .finally(() => {
-            link.joining = false;
-          });
+        this.room.join(link, msg).catch((err: unknown) => this.internalError(link, err));
         return;
       case 'input':
         return this.room.inputRuns(link, msg.seq, [msg.dirs, 1]);
@@ -243,7 +236,7 @@ export class Gateway {
         // long it waited. Before joining there is no state frame to ride with, and a tether.1
         // client does not know `held`: both are answered at once, as version 1 promised.
         if (version < 2) link.send({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick });
-        else if (link.playerId === null) link.send(pong(0));
+        else if (this.room.playerIdOf(link) === null) link.send(pong(0));
         else link.sendLater(() => encodeMessage(pong(Math.round(this.clock.now() - answeredMs))));
         return;
       }
@@ -265,14 +258,14 @@ export class Gateway {
   }
 
   private internalError(link: ClientLink, err: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: link.connId, player: link.playerId, err: err instanceof Error ? err.stack : String(err) });
+    this.logger.log('error', 'handler_failed', { conn: link.connId, player: this.room.playerIdOf(link), err: err instanceof Error ? err.stack : String(err) });
     link.close(CloseCode.InternalError, 'internal error');
   }
 
   private violation(link: ClientLink, code: number, reason: string, figures: Record<string, number> = {}): void {
     this.rejected++;
     this.metrics?.rejected(closeCodeName(code));
-    this.logger.log('warn', 'rejected', { conn: link.connId, player: link.playerId, code, reason, addr: link.remoteAddress, ...figures });
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: this.room.playerIdOf(link), code, reason, addr: link.remoteAddress, ...figures });
     link.close(code, reason);
   }
 
@@ -291,7 +284,7 @@ export class Gateway {
       const probe = link.closed ? null : link.reads.due(link.bytesOut, now);
       if (probe) link.probe(probe);
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
-        this.logger.log('info', 'link_dead', { conn: link.connId, player: link.playerId, silentMs: Math.round(now - link.lastHeardMs) });
+        this.logger.log('info', 'link_dead', { conn: link.connId, player: this.room.playerIdOf(link), silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
       } else if (now - link.lastHeardMs >= this.opts.heartbeatMs) {
         if (link.pingSentMs === 0) link.pingSentMs = now;
@@ -310,7 +303,8 @@ export class Gateway {
   }
 
   close(): void {
-    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat?.stop();
+    this.heartbeat = null;
     for (const link of this.links) link.terminate();
     this.wss.close();
   }

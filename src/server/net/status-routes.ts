@@ -9,7 +9,9 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import type { Clock } from '../../shared/clock.js';
 import type { Room } from '../game/room.js';
+import { ClientLink } from './client-link.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { AdminAuth } from './admin-auth.js';
 
@@ -30,7 +32,7 @@ function asset(file: string): string {
   return text;
 }
 
-export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Room, metrics: ServerMetrics, auth: AdminAuth): boolean {
+export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Room, metrics: ServerMetrics, auth: AdminAuth, clock: Clock): boolean {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://x');
@@ -61,7 +63,7 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
     case '/status.json': {
       const windowS = Math.min(240, Math.max(1, Number(url.searchParams.get('window')) || 10));
       const withIps = url.searchParams.get('ips') === '1';
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(statusJson(room, metrics, windowS * 1000, withIps)));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(statusJson(room, metrics, windowS * 1000, clock, withIps)));
       return true;
     }
     default: {
@@ -72,17 +74,17 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
   }
 }
 
-export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number, withIps = false): unknown {
+export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number, clock: Clock, withIps = false): unknown {
   const players = room.roster().map((p) => ({
     id: p.id,
     name: p.name,
     character: p.character,
-    state: p.link ? 'live' : 'reconnecting',
-    rttMs: p.link?.rttMs ?? null,
-    ...(withIps ? { address: p.link?.remoteAddress ?? null } : {}),
+    state: p.port ? 'live' : 'reconnecting',
+    rttMs: p.port instanceof ClientLink ? p.port.rttMs : null,
+    ...(withIps ? { address: p.port?.remoteAddress ?? null } : {}),
   }));
   return {
-    now: Date.now(),
+    now: clock.wallMs(),
     tick: room.world.tick,
     tickRateHz: room.world.rules.tickRateHz,
     playersOnline: room.playerCount,

@@ -1,78 +1,38 @@
 /**
  * Sessions: one presence of one profile in the world, reachable again through a secret resume
- * token. Only the token's sha256 is kept; lookups go by that hash and are confirmed with a
- * constant-time comparison. A token is good for one connection: every successful resume rotates
- * it. A session in its grace period carries the timer that ends it.
+ * token that is good for one connection (every resume rotates it). While the player is away the
+ * session is held for a grace period, then it ends.
+ *
+ * This is the seam a deployment across processes fills with a shared store (a resume may arrive
+ * at another node than the one the player left): the calls that hand out or redeem tokens are
+ * asynchronous, and `claim` checks and rotates in one step, so two connections racing with the
+ * same token cannot both win.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { TimerHandle } from '../../shared/clock.js';
-
-export interface Session {
+export interface Claim {
   readonly playerId: number;
-  tokenHash: Buffer;
-  /** Set while the player is disconnected and may still resume. */
-  graceTimer: TimerHandle | null;
-  graceEndsAtMs: number;
+  /** The new token; the one that was claimed no longer works. */
+  readonly token: string;
+  /** How long the session had been held for a resume (0: it was not in its grace period). */
+  readonly awayMs: number;
 }
 
-/** 192 random bits, base64url: comfortably above the 128-bit floor, short enough for a header. */
-export function newSecret(): string {
-  return randomBytes(24).toString('base64url');
-}
-
-export function hashSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret).digest();
-}
-
-export function secretMatches(secret: string, expectedHashHex: string): boolean {
-  const expected = Buffer.from(expectedHashHex, 'hex');
-  const actual = hashSecret(secret);
-  return expected.length === actual.length && timingSafeEqual(expected, actual);
-}
-
-export class SessionRegistry {
-  private readonly byTokenHash = new Map<string, Session>();
-  private readonly byPlayer = new Map<number, Session>();
-
-  /** Starts a session for a player and returns its first resume token. */
-  open(playerId: number): { session: Session; token: string } {
-    this.close(playerId);
-    const token = newSecret();
-    const session: Session = { playerId, tokenHash: hashSecret(token), graceTimer: null, graceEndsAtMs: 0 };
-    this.byTokenHash.set(session.tokenHash.toString('hex'), session);
-    this.byPlayer.set(playerId, session);
-    return { session, token };
-  }
-
-  /** Replaces a session's token; the old one stops working at once. */
-  rotate(session: Session): string {
-    this.byTokenHash.delete(session.tokenHash.toString('hex'));
-    const token = newSecret();
-    session.tokenHash = hashSecret(token);
-    this.byTokenHash.set(session.tokenHash.toString('hex'), session);
-    return token;
-  }
-
-  find(token: string): Session | undefined {
-    const hash = hashSecret(token);
-    const session = this.byTokenHash.get(hash.toString('hex'));
-    if (!session || !timingSafeEqual(session.tokenHash, hash)) return undefined;
-    return session;
-  }
-
-  forPlayer(playerId: number): Session | undefined {
-    return this.byPlayer.get(playerId);
-  }
-
-  close(playerId: number): Session | undefined {
-    const session = this.byPlayer.get(playerId);
-    if (!session) return undefined;
-    this.byPlayer.delete(playerId);
-    this.byTokenHash.delete(session.tokenHash.toString('hex'));
-    return session;
-  }
-
-  get size(): number {
-    return this.byPlayer.size;
-  }
+export interface SessionRegistry {
+  /** Starts a session for a player, ending any earlier one, and returns its first token. */
+  open(playerId: number): Promise<string>;
+  /** Redeems a token: its session with a rotated token, or undefined (unknown, expired, used). */
+  claim(token: string): Promise<Claim | undefined>;
+  /** Replaces a live session's token (a takeover from another tab); undefined when it has none. */
+  rotate(playerId: number): Promise<string | undefined>;
+  /**
+   * The player's connection dropped: the session stays claimable for `graceMs`, then it ends and
+   * `onExpired` runs. A claim or close before then cancels it.
+   */
+  hold(playerId: number, graceMs: number, onExpired: () => void): void;
+  /** Ends a session at once (the player left). */
+  close(playerId: number): void;
+  /**
+   * This process stops: no grace period expires here any more. A shared registry keeps the
+   * sessions, so players can resume wherever the world runs next.
+   */
+  shutdown(): void;
 }

@@ -3,6 +3,8 @@
  * AUTOINCREMENT so a player id is never handed out twice, even after deletes or restarts.
  * Chat history is trimmed to a bound so the file cannot grow without limit.
  */
+import type { Clock } from '../../shared/clock.js';
+import { systemClock } from '../../shared/system-clock.js';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -17,6 +19,8 @@ import {
   type Storage,
   type StoredChatLine,
 } from './store.js';
+import { profileFromRow, type ProfileRow } from './profile-row.js';
+import { planRekey } from './rekey-plan.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -52,26 +56,18 @@ CREATE INDEX IF NOT EXISTS profiles_updated_at ON profiles (updated_at);
  */
 const SHADOW_MARK = '\u0000';
 
-interface ProfileRow {
-  id: number;
-  name: string;
-  name_key: string;
-  character: number;
-  x: number;
-  y: number;
-  facing: number;
-  account_token_hash: string;
-}
-
 export interface SqliteStorageOptions {
   /** A file path, or ':memory:'. */
   readonly path: string;
   /** Chat lines kept in the database. */
   readonly chatHistoryLimit: number;
+  /** Where the rows' created/updated times come from (default: the system clock). */
+  readonly clock?: Pick<Clock, 'wallMs'>;
 }
 
 export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   if (opts.path !== ':memory:') mkdirSync(dirname(opts.path), { recursive: true });
+  const clock = opts.clock ?? systemClock;
   const db = new Database(opts.path);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -100,22 +96,8 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
     const rows = allNames.all();
     // Every key moves out of the way first, so no interim state breaks the UNIQUE constraint.
     for (const r of rows) setKey.run(`${SHADOW_MARK}tmp${r.id}`, r.id);
-    const owner = new Map<string, string>();
-    const shadowed: Array<{ id: number; name: string; collidesWith: string }> = [];
-    let changed = 0;
-    for (const r of rows) {
-      const key = keyOf(r.name);
-      const holder = owner.get(key);
-      if (holder !== undefined) {
-        shadowed.push({ id: r.id, name: r.name, collidesWith: holder });
-        setKey.run(`${key}${SHADOW_MARK}${r.id}`, r.id);
-        changed++;
-        continue;
-      }
-      owner.set(key, r.name);
-      setKey.run(key, r.id);
-      if (key !== r.name_key) changed++;
-    }
+    const { changed, shadowed, keys } = planRekey(rows, keyOf, SHADOW_MARK);
+    for (const k of keys) setKey.run(k.key, k.id);
     metaSet.run('name_key_version', String(version));
     return { changed, shadowed };
   });
@@ -128,10 +110,10 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   const profiles: ProfileStore = {
     async findByNameKey(nameKey) {
       const row = byKey.get(nameKey);
-      return row ? toRecord(row) : undefined;
+      return row ? profileFromRow(row) : undefined;
     },
     async create(p: NewProfile): Promise<ProfileRecord> {
-      const now = Date.now();
+      const now = clock.wallMs();
       try {
         const info = insert.run(p.name, p.nameKey, p.character, p.x, p.y, p.accountTokenHash, now, now);
         return { ...p, id: Number(info.lastInsertRowid), facing: 0 };
@@ -141,13 +123,13 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
       }
     },
     async updateAppearance(id, name, character) {
-      appearance.run(name, character, Date.now(), id);
+      appearance.run(name, character, clock.wallMs(), id);
     },
     async savePositions(rows) {
-      if (rows.length > 0) savePositions(rows, Date.now());
+      if (rows.length > 0) savePositions(rows, clock.wallMs());
     },
     async touch(id) {
-      touch.run(Date.now(), id);
+      touch.run(clock.wallMs(), id);
     },
     async expireUnused(cutoffMs, keep) {
       const ids = expiredIds.all(cutoffMs).map((r) => r.id).filter((id) => !keep.has(id));
@@ -158,7 +140,7 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
       const row = byKey.get(nameKey);
       if (!row) return undefined;
       deleteById.run(row.id);
-      return toRecord(row);
+      return profileFromRow(row);
     },
     async rekey(version, keyOf) {
       if (metaGet.get('name_key_version')?.v === String(version)) return { changed: 0, shadowed: [] };
@@ -182,18 +164,5 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
     async close() {
       db.close();
     },
-  };
-}
-
-function toRecord(r: ProfileRow): ProfileRecord {
-  return {
-    id: r.id,
-    name: r.name,
-    nameKey: r.name_key,
-    character: r.character,
-    x: r.x,
-    y: r.y,
-    facing: r.facing,
-    accountTokenHash: r.account_token_hash,
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The room's chat: a single sequence of lines numbered by `seq`, strictly increasing across
+ * The chat log in this process (single-process mode): a single sequence of lines numbered by `seq`, strictly increasing across
  * restarts (it continues from the database). The newest lines stay in memory for replay to
  * players who resume; every line is also written to storage so history survives a restart.
  *
@@ -10,6 +10,7 @@
  */
 import type { ChatStore, StoredChatLine } from '../store/store.js';
 import type { Logger } from '../logger.js';
+import type { ChatLog, ChatPost, NewChatLine } from './chat-log.js';
 
 /**
  * How many (player, client id) pairs are remembered for recognising resends, across all
@@ -19,7 +20,7 @@ import type { Logger } from '../logger.js';
  */
 export const REMEMBERED_CLIENT_IDS = 20_000;
 
-export class ChatRoom {
+export class LocalChatLog implements ChatLog {
   private readonly history: StoredChatLine[] = [];
   /** Keyed by `${from}:${clientId}`, oldest first. */
   private readonly recentIds = new Map<string, StoredChatLine>();
@@ -43,11 +44,11 @@ export class ChatRoom {
     return this.seq;
   }
 
-  /** Returns the line and whether it is new (false: a resend of a line already posted). */
-  post(from: number, name: string, clientId: string, text: string, atMs: number): { line: StoredChatLine; fresh: boolean } {
-    const seen = this.recentIds.get(`${from}:${clientId}`);
+  /** Decided at once (seq and dedupe in one synchronous step); the write to storage follows. */
+  async post(entry: NewChatLine): Promise<ChatPost> {
+    const seen = this.recentIds.get(`${entry.from}:${entry.clientId}`);
     if (seen) return { line: seen, fresh: false };
-    const line: StoredChatLine = { seq: ++this.seq, from, clientId, name, text, atMs };
+    const line: StoredChatLine = { seq: ++this.seq, from: entry.from, clientId: entry.clientId, name: entry.name, text: entry.text, atMs: entry.atMs };
     this.history.push(line);
     if (this.history.length > this.memoryLimit) this.history.shift();
     this.remember(line);

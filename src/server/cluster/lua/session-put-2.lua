@@ -1,0 +1,20 @@
+--[[
+  Writes a session (creates it or replaces its fields) and sets its time to live, only for the
+  owner of the session's world.
+
+  Input:
+    KEYS[1] the session (hash), keyed by the sha256 of its current resume token
+    KEYS[2] the lease of the session's world (hash: node, token, epoch)
+    ARGV[1] the caller's epoch for that world
+    ARGV[2] time to live, ms (grace period plus a margin)
+    ARGV[3..] field, value, field, value, ... (player, world, name, character, chatAck, awaySince)
+  Output:
+     1  written
+    -1  fenced: ARGV[1] is not the world's current epoch; nothing changed
+]]
+if redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[1] then
+  return -1
+end
+redis.call('HSET', KEYS[1], unpack(ARGV, 3))
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1

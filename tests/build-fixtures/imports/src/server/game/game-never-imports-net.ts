@@ -1,0 +1,2 @@
+import type { ClientLink } from '../net/client-link.js';
+export type Port = ClientLink;
