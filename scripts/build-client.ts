@@ -20,6 +20,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync,
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MANIFEST_NAME } from '../src/server/net/static-files.js';
+import { pngOptimizer } from './png-optimize.js';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,6 +42,8 @@ export interface BuildOptions {
   readonly minify?: boolean;
   readonly outDir?: string;
   readonly budget?: Budget;
+  /** Written into the bundle as a comment: another tag is another version (tests of the update path). */
+  readonly tag?: string;
 }
 
 export interface BuiltFile {
@@ -65,7 +68,9 @@ export interface BuildResult {
 
 export class BudgetError extends Error {}
 
-const COMPRESSIBLE = /\.(js|css|html|json|svg|map|txt|ico)$/;
+// Source maps are left out: players never get them (the server refuses *.map unless asked) and
+// brotli at quality 11 on a megabyte of map is most of the build's time.
+const COMPRESSIBLE = /\.(js|css|html|json|svg|txt|ico)$/;
 
 export async function buildClient(options: BuildOptions = {}): Promise<BuildResult> {
   const outDir = resolve(options.outDir ?? DEFAULT_OUT_DIR);
@@ -87,11 +92,13 @@ export async function buildClient(options: BuildOptions = {}): Promise<BuildResu
       entryNames: 'build/[name]-[hash]',
       assetNames: 'assets/[name]-[hash]',
       loader: { '.png': 'file' },
+      plugins: [pngOptimizer()],
       // Image URLs from the site root, whatever page or script asks for them.
       publicPath: '/',
       metafile: true,
       logLevel: 'warning',
       legalComments: 'none',
+      ...(options.tag ? { banner: { js: `/* ${options.tag.replace(/\*\//g, '')} */` } } : {}),
     });
     const outputs = siteOutputs(app.metafile, staging);
     const js = outputs.find((o) => o.entry?.endsWith('main.ts') && o.path.endsWith('.js'));
@@ -242,16 +249,3 @@ export function sizeReport(meta: Metafile): string {
   }
   return lines.join('\n');
 }
-
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const readable = process.argv.includes('--readable');
-  try {
-    const { outDir, manifest } = await buildClient({ minify: !readable });
-    const j = manifest.joinScreen;
-    console.log(`built ${relative(process.cwd(), outDir) || '.'} (version ${manifest.version}): JS ${j.jsBrotli} B brotli (budget ${DEFAULT_BUDGET.jsBrotli}), join screen ${j.wireBytes} B on the wire (budget ${DEFAULT_BUDGET.joinScreenWire})`);
-  } catch (err) {
-    console.error(err instanceof Error ? err.message : err);
-    process.exitCode = 1;
-  }
-}
-

@@ -116,6 +116,10 @@ const steps: Array<[string, Body, number, WorldRules]> = [
   ['clamped at the top edge (8)', at(500, 10, 3, true), 1, DEFAULT_RULES],
   ['other rules: step 100/30 = 3.333…, rounded down to 3.25', at(50, 50), 8, small],
   ['other rules, diagonal', at(50, 50), 6, small],
+  // Solid ground (terrain from the default 1000 × 1000 map, docs/protocol.md "Solid ground").
+  ['an obstacle ahead: stops flush against it after 5 of 6 units', at(34, 20), 8, DEFAULT_RULES],
+  ['pressing against the obstacle: turns, does not move (moving false)', at(39, 20), 8, DEFAULT_RULES],
+  ['diagonal into the obstacle: x blocked, slides along it on y', at(39, 20), 9, DEFAULT_RULES],
 ];
 
 const lookAlikes: string[][] = [

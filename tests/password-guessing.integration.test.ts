@@ -9,6 +9,7 @@ import { startFixture } from './support/server-fixture.js';
 import { hello, openRaw } from './support/raw-socket.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 import { FREE_FAILURES } from '../src/server/game/password-attempts.js';
+import { SUBPROTOCOL } from '../src/shared/protocol.js';
 
 test('a guessing loop gets a handful of tries in 3 s, not thousands, and two log lines per burst', async (t) => {
   const fx = await startFixture({ password: 'correct horse', trustProxy: ['127.0.0.1'] });
@@ -19,7 +20,7 @@ test('a guessing loop gets a handful of tries in 3 s, not thousands, and two log
   let lockedOut = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < 3000) {
-    const raw = await openRaw(fx.wsUrl, ['tether.1'], guesser);
+    const raw = await openRaw(fx.wsUrl, [SUBPROTOCOL], guesser);
     raw.ws.send(hello('Guesser', { password: `guess${tries++}` }));
     const answer = await raw.next((m) => m['t'] === 'error');
     if (/try again in \d+ s/.test(String(answer['message']))) lockedOut++;
@@ -33,13 +34,13 @@ test('a guessing loop gets a handful of tries in 3 s, not thousands, and two log
   process.stdout.write(`# password guessing: ${tries} tries in ${seconds.toFixed(1)} s (${(tries / seconds).toFixed(0)}/s), ${attempts.checked} checked (${(attempts.checked / seconds).toFixed(1)}/s), ${lockedOut} refused unchecked\n`);
 
   // The right password from the locked address is refused too (nothing is checked while locked)...
-  const locked = await openRaw(fx.wsUrl, ['tether.1'], guesser);
+  const locked = await openRaw(fx.wsUrl, [SUBPROTOCOL], guesser);
   locked.ws.send(hello('Guesser', { password: 'correct horse' }));
   const closed = await locked.closed;
   assert.equal(closed.code, CloseCode.Unauthorized);
   assert.match(closed.reason, /too many wrong passwords, try again in \d+ s/);
   // ...while another address joins.
-  const friend = await openRaw(fx.wsUrl, ['tether.1'], { 'X-Forwarded-For': '203.0.113.5' });
+  const friend = await openRaw(fx.wsUrl, [SUBPROTOCOL], { 'X-Forwarded-For': '203.0.113.5' });
   friend.ws.send(hello('Friend', { password: 'correct horse' }));
   await friend.next((m) => m['t'] === 'welcome');
   friend.ws.close();

@@ -17,6 +17,7 @@ import { el, isTyping } from './dom.js';
 import { ConnectionIndicator } from './hud.js';
 import { combineDirs, KeyboardInput } from './input.js';
 import { JoinScreen, suggestName, type JoinChoice } from './join-screen.js';
+import { clearLastWorld, loadLastWorld, saveLastWorld, type LastWorld } from './last-world.js';
 import { NetPanel } from './net-panel.js';
 import type { PageHandle } from './page-handle.js';
 import { setupNetwork } from './net-sim.js';
@@ -25,9 +26,12 @@ import { Renderer } from './renderer.js';
 import { buildScene, type Scene } from './scene.js';
 import { TouchJoystick } from './touch-joystick.js';
 import { TouchLayout } from './touch-layout.js';
+import type { LinkStatus } from '../core/connection.js';
 
 /** A chat line older than this (history replayed on join) goes to the log but gets no bubble. */
 const BUBBLE_MAX_AGE_MS = 15_000;
+/** How often the picture a reload starts from (last-world.ts) is refreshed while live. */
+const SAVE_WORLD_EVERY_MS = 1000;
 
 declare global {
   interface Window {
@@ -47,6 +51,11 @@ async function boot(): Promise<void> {
   const bubbles = new Bubbles();
   let client: TetherClient | null = null;
   let inGame = false;
+  /** The current client has had its welcome (until then a refusal sends the player back to the join screen). */
+  let welcomed = false;
+  /** The picture a reload restored, drawn until the server's welcome replaces it. */
+  let restored: LastWorld | null = null;
+  let lastWorldSavedAt = -Infinity;
 
   const toast = el('div', { className: 'toast hidden', attrs: { id: 'toast', role: 'status' } });
   let toastTimer = 0;
@@ -90,6 +99,13 @@ async function boot(): Promise<void> {
   if (rejoin) {
     join.setBusy(true);
     join.setStatus('Rejoining…');
+    // Drawn at once from what this tab last saw, network or not (the page itself may come from the
+    // service worker's cache); the welcome replaces it with the live world.
+    restored = loadLastWorld(rejoin.name);
+    if (restored) {
+      renderer.setWorld(restored.widthUnits, restored.heightUnits);
+      enterGame();
+    }
     startClient(rejoin);
   }
 
@@ -98,6 +114,15 @@ async function boot(): Promise<void> {
     join.hide();
     hudLayer.classList.remove('hidden');
     canvas?.focus();
+  }
+
+  /** A restored picture whose player the server then refused: back to the join screen. */
+  function leaveRestoredGame(): void {
+    inGame = false;
+    restored = null;
+    clearLastWorld();
+    hudLayer.classList.add('hidden');
+    join.show();
   }
 
   function startClient(choice: JoinChoice): void {
@@ -111,6 +136,7 @@ async function boot(): Promise<void> {
       accountToken: accountTokenFor(choice.name),
     });
     client = c;
+    welcomed = false;
     const mine = (): boolean => client === c;
     c.on('account', (name, token) => {
       saveAccountToken(name, token);
@@ -118,6 +144,9 @@ async function boot(): Promise<void> {
     });
     c.on('welcome', (w) => {
       if (!mine()) return;
+      welcomed = true;
+      restored = null;
+      checkForNewVersion();
       saveLastJoin(choice);
       saveTabJoin(choice);
       chat.setSelf(w.you.id, w.you.name);
@@ -126,7 +155,8 @@ async function boot(): Promise<void> {
     });
     c.on('refused', (_code, message) => {
       if (!mine()) return;
-      if (!inGame) {
+      if (!welcomed) {
+        if (inGame) leaveRestoredGame();
         c.dispose();
         client = null;
         saveTabJoin(null);
@@ -138,7 +168,7 @@ async function boot(): Promise<void> {
     });
     c.on('status', (s) => {
       if (!mine()) return;
-      if (!inGame && s.kind === 'reconnecting') join.setStatus(`Cannot reach the server yet; retrying (attempt ${s.attempt})…`);
+      if (!welcomed && s.kind === 'reconnecting') join.setStatus(`Cannot reach the server yet; retrying (attempt ${s.attempt})…`);
       if (s.kind === 'stopped') for (const id of chat.pendingIds()) chat.markFailed(id, 'disconnected');
       // The tab title tells a player in another tab that this one lost its link.
       document.title = s.kind === 'reconnecting' ? 'Tether · reconnecting…' : s.kind === 'stopped' ? 'Tether · disconnected' : 'Tether';
@@ -196,7 +226,10 @@ async function boot(): Promise<void> {
     back: () => client?.checkLink(),
   });
   // A tab closed or navigated away on purpose leaves at once; others do not wait out the grace.
-  window.addEventListener('pagehide', () => client?.leave());
+  window.addEventListener('pagehide', () => {
+    saveWorld(performance.now(), true);
+    client?.leave();
+  });
   window.addEventListener('pageshow', (ev) => {
     if (ev.persisted) location.reload(); // restored from the back/forward cache after leaving
   });
@@ -208,25 +241,75 @@ async function boot(): Promise<void> {
     get inGame() {
       return inGame;
     },
+    get restored() {
+      return restored !== null;
+    },
     renderer,
     get netProfile() {
       return net.network.profileName;
     },
   };
 
+  /** Keeps the picture a reload starts from; only while live, so it is what the server last said. */
+  function saveWorld(now: number, force = false): void {
+    const c = client;
+    if (!c || !welcomed || c.status.kind !== 'live' || !c.self || !c.rules) return;
+    if (!force && now - lastWorldSavedAt < SAVE_WORLD_EVERY_MS) return;
+    lastWorldSavedAt = now;
+    const scene = buildScene(c, now);
+    if (!scene.focus) return;
+    saveLastWorld({ name: c.self.info.name, widthUnits: c.rules.widthUnits, heightUnits: c.rules.heightUnits, sprites: scene.sprites, focus: scene.focus, savedAtMs: Date.now() });
+  }
+
+  /** A restored page has not reached the server yet: to the player that is reconnecting. */
+  const shownStatus = (s: LinkStatus): LinkStatus =>
+    restored && s.kind === 'connecting' ? { kind: 'reconnecting', attempt: s.attempt + 1, nextRetryAtMs: null, lastCode: 0, lastReason: '' } : s;
+
   const frame = (): void => {
     const now = performance.now();
     let scene: Scene = { sprites: [], focus: null };
     if (client && inGame) {
       client.advance(now); // input first: it becomes this frame's tick
-      scene = buildScene(client, now);
+      scene = restored && !welcomed ? { sprites: [...restored.sprites], focus: restored.focus } : buildScene(client, now);
     }
     renderer.draw(now, scene.sprites, scene.focus, bubbles);
-    if (client) hud.update({ status: client.status, rttMs: client.serverClock.rttMs, netProfile: net.network.profileName }, now);
+    saveWorld(now);
+    if (client) hud.update({ status: shownStatus(client.status), rttMs: client.serverClock.rttMs, netProfile: net.network.profileName }, now);
     debug.update(client, now, renderer.fps, net.network.profileName);
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
+  registerOfflineShell();
+}
+
+/**
+ * The service worker (service-worker.ts, built as /sw.js) keeps this page and its files for the
+ * next load. Registered after the page has loaded so its install never competes with the first
+ * load for bandwidth; a build without one (or a browser without the API) just loads from the network.
+ */
+let versionChecked = false;
+
+/**
+ * Once per load, when the server has answered (so the network works): asks the browser to look
+ * for a new deployment now instead of whenever it next checks; a new version installs in the
+ * background and takes over at the next load.
+ */
+function checkForNewVersion(): void {
+  if (versionChecked || !('serviceWorker' in navigator)) return;
+  versionChecked = true;
+  navigator.serviceWorker
+    .getRegistration()
+    .then((reg) => reg?.update())
+    .catch(() => {});
+}
+
+function registerOfflineShell(): void {
+  if (!('serviceWorker' in navigator)) return;
+  const register = (): void => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((err: unknown) => console.warn('offline shell unavailable:', err));
+  };
+  if (document.readyState === 'complete') register();
+  else window.addEventListener('load', register, { once: true });
 }
 
 boot().catch((err: unknown) => {

@@ -7,6 +7,8 @@ import type { TetherClient } from '../core/tether-client.js';
 export interface PageHandle {
   readonly client: TetherClient | null;
   readonly inGame: boolean;
+  /** Drawing the picture a reload restored (last-world.ts), not yet the live world. */
+  readonly restored: boolean;
   readonly renderer: { readonly fps: number };
   readonly netProfile: string;
 }
