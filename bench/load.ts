@@ -29,7 +29,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Swarm } from '../src/bots/swarm.js';
-import { BENCH_ADMIN_TOKEN } from './support/server-process.js';
+import { BENCH_ADMIN_TOKEN, LOOPBACK_CROWD } from './support/server-process.js';
 
 const REFERENCE = {
   200: { colyseusCpu: 0.22, colyseusDown: 41_000, colyseusRss: 84, naiveCpu: 0.205 },
@@ -157,7 +157,7 @@ async function runOne(n: number, serverKind: ServerKind, kind: 'client' | 'wire'
   const profArgs = cpuProf ? ['--cpu-prof', '--cpu-prof-dir', 'bench-results/profiles'] : [];
   const entry =
     serverKind === 'tether'
-      ? ['src/server/main.ts', '--max-conns-per-ip', '100000', '--admin-token', BENCH_ADMIN_TOKEN, '--port', '0', '--db', join(dir, 'load.sqlite'), '--world', '1000x1000', '--speed', '100', '--tick-rate', '20', '--log-level', 'warn']
+      ? ['src/server/main.ts', '--max-conns-per-ip', '100000', ...LOOPBACK_CROWD, '--admin-token', BENCH_ADMIN_TOKEN, '--port', '0', '--db', join(dir, 'load.sqlite'), '--world', '1000x1000', '--speed', '100', '--tick-rate', '20', '--log-level', 'warn']
       : ['bench/support/naive-server.ts', '--port', '0', '--world', '1000x1000', '--speed', '100', '--tick-rate', '20'];
   const server = spawn(process.execPath, [...profArgs, '--import', 'tsx', ...entry], {
     stdio: ['ignore', 'pipe', 'inherit'],

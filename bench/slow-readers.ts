@@ -64,7 +64,7 @@ async function serve(): Promise<void> {
       base.log(level, event, fields);
     },
   };
-  const server = await startTetherServer({ ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', maxConnectionsPerAddress: 100_000 }, { logger });
+  const server = await startTetherServer({ ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', maxConnectionsPerAddress: 100_000, maxGracePerAddress: 100_000, newProfilesPerAddressHour: 100_000_000, joinsPerAddressMinute: 100_000_000 }, { logger });
   server.room.chatRate = { burst: 1000, perSecond: 1000 };
   process.stdout.write(`URL ${server.url}\n`);
   setInterval(() => {
@@ -174,7 +174,8 @@ async function run(name: Scenario['name'], opts: { seconds: number; clients: num
   const sockets: WebSocket[] = [];
 
   // Bots: walk (one input per tick) and chat with the longest allowed line.
-  const line = 'x\u0301\u0302\u0303'.repeat(200);
+  // About the largest line the rules allow (CHAT_MAX_BYTES).
+  const line = '\u{1F600}'.repeat(200);
   for (let b = 0; b < opts.bots; b++) {
     const { ws } = await connect(wsUrl, `Bot${b}`);
     sockets.push(ws);

@@ -255,7 +255,7 @@ class Recorder {
 
 async function runProfile(profile: string): Promise<{ smoothed: Metrics; baseline: Metrics; extra: Record<string, number> }> {
   const dir = mkdtempSync(join(tmpdir(), 'tether-bench-smooth-'));
-  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, dbPath: join(dir, 'tether.sqlite'), logLevel: 'silent', maxConnectionsPerAddress: 100_000 };
+  const config: ServerConfig = { ...DEFAULT_CONFIG, port: 0, dbPath: join(dir, 'tether.sqlite'), logLevel: 'silent', maxConnectionsPerAddress: 100_000, maxGracePerAddress: 100_000, newProfilesPerAddressHour: 100_000_000, joinsPerAddressMinute: 100_000_000 };
   const server = await startTetherServer(config, { logger: createMemoryLogger() });
   const rules = config.rules;
   const tickMs = 1000 / rules.tickRateHz;

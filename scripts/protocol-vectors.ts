@@ -15,7 +15,7 @@ import { encodeInputFrame, encodeInputRuns } from '../src/shared/input-codec.js'
 import { stepBody, type Body } from '../src/shared/movement.js';
 import { DEFAULT_RULES, type WorldRules } from '../src/shared/world-rules.js';
 import { encodeFrame, Opcode } from '../src/shared/ws-frame.js';
-import { nameKey } from '../src/shared/names.js';
+import { nameKey } from '../src/server/game/name-key.js';
 
 const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
 /** Client frames are masked (RFC 6455); the vectors use this key so their frame bytes are fixed. */
@@ -41,6 +41,9 @@ const other = { id: 9, name: '葬爱·3F9A', character: 2, x: 100.5, y: 900, fac
 const serverText: Array<[string, ServerMessage]> = [
   ['welcome, new profile (players includes yourself)', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, accountToken: ACCOUNT, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41 }],
   ['welcome, resumed', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: true, graceMs: 30000, rules: DEFAULT_RULES, players: [you], tick: 1300, serverTimeMs: 102000, ackSeq: 57, chatSeq: 44 }],
+  ['welcome in a crowded world: the nearest players, 136 more to follow in roster messages', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], rosterRest: 136, tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41 }],
+  ['roster, a chunk with more to come', { t: 'roster', players: [other], rest: 135 }],
+  ['roster, the last chunk', { t: 'roster', players: [], rest: 0 }],
   ['resume_failed', { t: 'resume_failed', reason: 'unknown' }],
   ['joined', { t: 'joined', player: other }],
   ['presence, dropped', { t: 'presence', id: 9, state: 'reconnecting' }],
@@ -58,6 +61,9 @@ const serverText: Array<[string, ServerMessage]> = [
   ['error, name_taken', { t: 'error', code: 'name_taken', message: 'The name “Ann” belongs to another player. Please choose another.' }],
   ['error, bad_password', { t: 'error', code: 'bad_password', message: 'This server is private: the password is wrong.' }],
   ['error, already_joined', { t: 'error', code: 'already_joined', message: 'This connection has already joined.' }],
+  ['error, world_full', { t: 'error', code: 'world_full', message: 'This world is full (5000 players). Please try again in a few minutes.' }],
+  ['error, too_many_new_names', { t: 'error', code: 'too_many_new_names', message: 'Too many new names from your network; please use a name you have played before, or try again in 12 minutes.' }],
+  ['error, slow_down (too many joins or resumes; the socket closes with 4007)', { t: 'error', code: 'slow_down', message: 'Too many reconnects; please wait 3 s and try again.' }],
   ['pong (tether.2, joined: waited 31 ms for the state frame)', { t: 'pong', id: 3, ct: 12345.5, st: 5678.25, tick: 1240, held: 31 }],
   ['pong (tether.1 client: no held)', { t: 'pong', id: 1, ct: 1000, st: 5000, tick: 1200 }],
   ['restarting', { t: 'restarting', retryAfterMs: 2000 }],
@@ -120,6 +126,8 @@ const lookAlikes: string[][] = [
   ['Alice', 'ALICE', 'alice', 'Alíce', 'Аlice', 'A1ice', 'Ａｌｉｃｅ'],
   ['Bob', 'B0b', 'B\u043eb', 'BOB'],
   ['José', 'Jose\u0301', 'JOSE', 'jοse'],
+  ['ADMIN', 'admin', '\u0410D\u041C\u0406N', 'ADM1N'],
+  ['rn', 'm'],
 ];
 
 const vectors = {

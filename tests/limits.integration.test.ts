@@ -156,7 +156,7 @@ test('chat length: 200 characters pass, 201 are too_long, blank is empty, an ove
   assert.equal((await p.next((m) => m['id'] === 'blank' && m['t'] === 'chat_rejected'))['reason'], 'empty');
   await p.next((m) => m['t'] === 'chat' && m['echo'] === 'ok');
   const bidi = await p.next((m) => m['t'] === 'chat' && m['echo'] === 'bidi');
-  assert.equal(bidi['text'], 'abc def g');
+  assert.equal(bidi['text'], 'abcdef g', 'the override is removed, the control becomes a space');
   assert.ok(fx.logs.some((l) => l.event === 'chat_rejected' && l['reason'] === 'too_long'), 'logged');
   send('huge', 'x'.repeat(CHAT_MAX_CHARS * 4 + 1));
   const closed = await p.closed;

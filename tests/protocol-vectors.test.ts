@@ -16,7 +16,7 @@ import { decodeInputFrame, encodeInputFrame, encodeInputRuns } from '../src/shar
 import { stepBody, type Body } from '../src/shared/movement.js';
 import type { WorldRules } from '../src/shared/world-rules.js';
 import { encodeFrame, Opcode, readFrames } from '../src/shared/ws-frame.js';
-import { nameKey } from '../src/shared/names.js';
+import { nameKey } from '../src/server/game/name-key.js';
 import { CloseCode } from '../src/shared/close-codes.js';
 
 type From = 'client' | 'server';

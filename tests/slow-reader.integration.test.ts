@@ -70,8 +70,9 @@ test('a non-reader on a busy link (chat at full rate) is cut within ~3 s; the se
   const link = [...fx.server.gateway.links].find((l) => playerOf(l) !== null && fx.server.room.roster().find((p) => p.id === playerOf(l))?.name === 'Sloth')!;
   const chatters = await Promise.all([0, 1, 2, 3, 4, 5].map((i) => lightPlayer(fx.wsUrl, `Chatter${i}`)));
   t.after(() => chatters.forEach((c) => c.close()));
-  // The largest line the rules allow (1.4 kB), ~167 per second per chatter: under the flood limit.
-  const line = 'x\u0301\u0302\u0303'.repeat(CHAT_MAX_CHARS);
+  // About the largest line the rules allow (800 bytes; the cap is CHAT_MAX_BYTES), ~167 per second
+  // per chatter: under the flood limit.
+  const line = '\u{1F600}'.repeat(CHAT_MAX_CHARS);
   let n = 0;
   const chat = setInterval(() => {
     for (const c of chatters) for (let k = 0; k < 2; k++) c.ws.send(JSON.stringify({ t: 'chat', id: `m${n++}`, text: line }));

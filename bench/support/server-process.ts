@@ -7,6 +7,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 /** The --admin-token benchmarks start servers with, to read /status.json. */
 export const BENCH_ADMIN_TOKEN = 'bench-admin-token-0123456789';
 
+/** Every bot comes from one loopback address: per-address game limits raised like the connection limit. */
+export const LOOPBACK_CROWD = ['--max-grace-per-ip', '100000', '--new-names-per-ip-hour', '100000000', '--joins-per-ip-minute', '100000000'];
+
 export interface ServerProcess {
   readonly child: ChildProcess;
   readonly port: number;
@@ -19,7 +22,7 @@ export interface ServerProcess {
 export async function startServerProcess(args: string[], timeoutMs = 30_000): Promise<ServerProcess> {
   // Bots all come from loopback, which the per-address limit counts like any address; the
   // caller's own flags come after these and win.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--max-conns-per-ip', '100000', '--admin-token', BENCH_ADMIN_TOKEN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts', '--max-conns-per-ip', '100000', ...LOOPBACK_CROWD, '--admin-token', BENCH_ADMIN_TOKEN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => {

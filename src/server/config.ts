@@ -48,6 +48,16 @@ export interface ServerConfig {
    * 0 turns the helper thread off.
    */
   readonly parallelSendMin: number;
+  /** Profiles unused (no join, no movement) for this many days are deleted; 0 keeps them for ever. */
+  readonly profileExpiryDays: number;
+  /** Bodies in the world (live and in grace); kept below the snapshot format's 65,535. */
+  readonly maxPlayers: number;
+  /** Bodies in grace (dropped, not yet resumed) one address may have at once. */
+  readonly maxGracePerAddress: number;
+  /** New profiles (names) one address may create per hour. */
+  readonly newProfilesPerAddressHour: number;
+  /** Joins and resumes from one address per minute (a quarter of them at once). */
+  readonly joinsPerAddressMinute: number;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -76,6 +86,11 @@ export const DEFAULT_CONFIG: ServerConfig = {
   publicDir: './dist/public',
   serveSourceMaps: false,
   parallelSendMin: 256,
+  profileExpiryDays: 180,
+  maxPlayers: 5000,
+  maxGracePerAddress: 8,
+  newProfilesPerAddressHour: 20,
+  joinsPerAddressMinute: 240,
 };
 
 export const HELP = `Usage: npm start -- [options]     (or: node --import tsx src/server/main.ts [options])
@@ -122,6 +137,16 @@ Options (environment variable in brackets):
   --log-level LEVEL         debug | info | warn | error | silent [TETHER_LOG_LEVEL] (default info)
   --parallel-send-min N     ticks with N or more players write state from two threads;
                             0 turns that off [TETHER_PARALLEL_SEND_MIN]          (default 256)
+  --profile-expiry-days N   delete profiles unused for N days, at start-up and daily;
+                            0 keeps them [TETHER_PROFILE_EXPIRY_DAYS]            (default 180)
+  --max-players N           bodies in the world, live or in grace, at most 60000
+                            [TETHER_MAX_PLAYERS]                                 (default 5000)
+  --max-grace-per-ip N      dropped players in their grace period per address
+                            [TETHER_MAX_GRACE_PER_IP]                            (default 8)
+  --new-names-per-ip-hour N new profiles one address may create per hour
+                            [TETHER_NEW_NAMES_PER_IP_HOUR]                       (default 20)
+  --joins-per-ip-minute N   joins and resumes from one address per minute, a quarter
+                            of them at once [TETHER_JOINS_PER_IP_MINUTE]         (default 240)
   --public-dir PATH         the built client to serve [TETHER_PUBLIC_DIR]       (default ./dist/public)
   --serve-source-maps       also serve the client's source maps (*.map) [TETHER_SERVE_SOURCE_MAPS=1]
   -h, --help                show this help
@@ -153,6 +178,11 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       password: { type: 'string' },
       'log-level': { type: 'string' },
       'parallel-send-min': { type: 'string' },
+      'profile-expiry-days': { type: 'string' },
+      'max-players': { type: 'string' },
+      'max-grace-per-ip': { type: 'string' },
+      'new-names-per-ip-hour': { type: 'string' },
+      'joins-per-ip-minute': { type: 'string' },
       'public-dir': { type: 'string' },
       'serve-source-maps': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -202,6 +232,12 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     publicDir: pick(values['public-dir'], 'TETHER_PUBLIC_DIR') ?? d.publicDir,
     serveSourceMaps: values['serve-source-maps'] ?? env['TETHER_SERVE_SOURCE_MAPS'] === '1',
     parallelSendMin: num(pick(values['parallel-send-min'], 'TETHER_PARALLEL_SEND_MIN'), d.parallelSendMin, 'parallel send minimum', 0, 1_000_000),
+    profileExpiryDays: num(pick(values['profile-expiry-days'], 'TETHER_PROFILE_EXPIRY_DAYS'), d.profileExpiryDays, 'profile expiry days', 0, 100_000),
+    // The snapshot format counts bodies in 16 bits; the margin covers bodies joining mid-tick.
+    maxPlayers: num(pick(values['max-players'], 'TETHER_MAX_PLAYERS'), d.maxPlayers, 'max players', 1, 60_000),
+    maxGracePerAddress: num(pick(values['max-grace-per-ip'], 'TETHER_MAX_GRACE_PER_IP'), d.maxGracePerAddress, 'grace bodies per address', 0, 1_000_000),
+    newProfilesPerAddressHour: num(pick(values['new-names-per-ip-hour'], 'TETHER_NEW_NAMES_PER_IP_HOUR'), d.newProfilesPerAddressHour, 'new names per address per hour', 1, 100_000_000),
+    joinsPerAddressMinute: num(pick(values['joins-per-ip-minute'], 'TETHER_JOINS_PER_IP_MINUTE'), d.joinsPerAddressMinute, 'joins per address per minute', 1, 100_000_000),
   };
 }
 

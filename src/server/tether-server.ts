@@ -26,6 +26,7 @@ import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
 import { openPostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
+import { DAY_MS, expireProfiles, rekeyProfiles } from './game/profile-upkeep.js';
 import type { Storage } from './store/store.js';
 
 export interface TetherServer {
@@ -53,12 +54,34 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
   const room = new Room(
-    { rules: config.rules, graceMs: config.graceMs, password: config.password, chatMemoryLimit: config.chatHistoryLimit, chatBurst: 5, chatPerSecond: 1 },
+    {
+      rules: config.rules,
+      graceMs: config.graceMs,
+      password: config.password,
+      chatMemoryLimit: config.chatHistoryLimit,
+      chatBurst: 5,
+      chatPerSecond: 1,
+      maxPlayers: config.maxPlayers,
+      maxGracePerAddress: config.maxGracePerAddress,
+      newProfilesPerAddressHour: config.newProfilesPerAddressHour,
+      joinsPerAddressMinute: config.joinsPerAddressMinute,
+    },
     storage,
     clock,
     logger,
   );
   await room.load();
+  await rekeyProfiles(storage.profiles, logger);
+  const upkeep = async () => {
+    try {
+      await expireProfiles(storage.profiles, config.profileExpiryDays, new Set(room.roster().map((p) => p.id)), Date.now(), logger);
+    } catch (err) {
+      logger.log('error', 'profile_expiry_failed', { err: String(err) });
+    }
+  };
+  await upkeep();
+  const daily = setInterval(() => void upkeep(), DAY_MS);
+  daily.unref();
   const trust = new ProxyTrust(config.trustProxy);
   const addressOf = (req: IncomingMessage) => clientAddress(req.socket.remoteAddress, req.headers, trust, config.forwardedHeader);
   const gateway = new Gateway(
@@ -180,6 +203,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       tickLoop.stop();
       metrics.stop();
       flush.stop();
+      clearInterval(daily);
       room.shutdown(retryAfterMs);
       await new Promise<void>((resolve) => {
         http.close(() => resolve());

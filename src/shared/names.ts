@@ -2,16 +2,27 @@
  * Player-name rules, shared so the join screen can explain a refusal before the server does.
  * A name is NFC-normalised and trimmed, 1-16 user-perceived characters (grapheme clusters, so
  * "葬爱" is 2 and a flag emoji is 1), and holds no control, format (zero-width, bidi override),
- * line/paragraph separator or private-use characters. A zero-width joiner is allowed only
- * inside an emoji sequence, where it is part of the picture.
+ * line/paragraph separator, private-use or other default-ignorable (invisible) characters, and
+ * at least one visible one. A zero-width joiner is allowed only inside an emoji sequence and a
+ * variation selector only after an emoji, where they are part of the picture. Uniqueness is
+ * checked on a folded key (name-key.ts, server side), not here.
  */
-import { NAME_MAX_CHARS } from './limits.js';
+import { MAX_MARKS_IN_A_ROW, NAME_MAX_CHARS } from './limits.js';
 
 export type NameCheck = { ok: true; name: string } | { ok: false; reason: string };
 
-const EMOJI_ZWJ = /\p{Extended_Pictographic}\uFE0F?\u200D(?=\p{Extended_Pictographic})/gu;
-const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Cn}]/u;
-const ODD_SPACE = /[^\S ]/u;
+const EMOJI_ZWJ = /\p{Extended_Pictographic}[\uFE0E\uFE0F]?\u200D(?=\p{Extended_Pictographic})/gu;
+const EMOJI_VARIATION = /(\p{Emoji})[\uFE0E\uFE0F]/gu;
+/**
+ * Controls, format characters, separators, private use, lone surrogates, unassigned, and every
+ * default-ignorable code point (they draw nothing: U+3164 Hangul filler, U+17B4, U+180B, VS16
+ * on a letter, ...).
+ */
+const FORBIDDEN = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cs}\p{Cn}\p{Default_Ignorable_Code_Point}]/u;
+/** Any space but U+0020, and the braille blank (U+2800), which looks like one. */
+const ODD_SPACE = /[^\S ]|\u2800/u;
+const MARK_RUN = new RegExp(`\\p{M}{${MAX_MARKS_IN_A_ROW + 1}}`, 'u');
+const VISIBLE = /[^\p{M}\s]/u;
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
@@ -24,32 +35,14 @@ export function graphemeCount(s: string): number {
 export function checkName(raw: string): NameCheck {
   const name = raw.normalize('NFC').trim().replace(/ {2,}/g, ' ');
   if (name.length === 0) return { ok: false, reason: 'Please enter a name.' };
-  const withoutEmojiJoins = name.replace(EMOJI_ZWJ, (m) => m.replace('\u200D', ''));
-  if (FORBIDDEN.test(withoutEmojiJoins)) {
+  const withoutEmojiParts = name.replace(EMOJI_ZWJ, (m) => m.replace('\u200D', '')).replace(EMOJI_VARIATION, '$1');
+  if (FORBIDDEN.test(withoutEmojiParts)) {
     return { ok: false, reason: 'Names cannot contain control, invisible or text-direction characters.' };
   }
   if (ODD_SPACE.test(name)) return { ok: false, reason: 'Names can only contain ordinary spaces.' };
+  if (!VISIBLE.test(name)) return { ok: false, reason: 'Names need at least one visible letter, digit or symbol.' };
+  if (MARK_RUN.test(name)) return { ok: false, reason: `Names can have at most ${MAX_MARKS_IN_A_ROW} accents or marks on one character.` };
   const n = graphemeCount(name);
   if (n > NAME_MAX_CHARS) return { ok: false, reason: `Names are at most ${NAME_MAX_CHARS} characters (this one has ${n}).` };
   return { ok: true, name };
 }
-
-/**
- * A key under which look-alike names collide: accents dropped, compatibility-normalised (fullwidth "Ａ" is "A"),
- * case-folded, and a few common confusables (Latin/Cyrillic/Greek twins, 0/o, 1/l/i) folded
- * together. Not complete, but it stops the cheap impersonations.
- */
-export function nameKey(name: string): string {
-  // Decompose first so an added accent ("Alíce") is a separate mark that can be dropped.
-  const s = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').normalize('NFKC').toLowerCase();
-  let out = '';
-  for (const ch of s) out += CONFUSABLE[ch] ?? ch;
-  return out.replace(/\s+/g, ' ');
-}
-
-const CONFUSABLE: Record<string, string> = {
-  '0': 'o', '1': 'l', i: 'l', '|': 'l', '5': 's', '$': 's',
-  // Cyrillic and Greek letters that look like Latin ones.
-  'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'у': 'y', 'х': 'x', 'і': 'l', 'ј': 'j', 'ѕ': 's',
-  'α': 'a', 'ο': 'o', 'ρ': 'p', 'ν': 'v', 'ι': 'l', 'κ': 'k', 'τ': 't',
-};

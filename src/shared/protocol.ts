@@ -125,7 +125,10 @@ export const WelcomeSchema = z.object({
   resumed: z.boolean(),
   graceMs: num(),
   rules: RulesSchema,
+  /** The players nearest to you (you included); in a crowded world not everyone, see rosterRest. */
   players: z.array(PlayerInfoSchema),
+  /** How many more players follow in `roster` messages (absent: none, `players` is everyone). */
+  rosterRest: opt(int(0)),
   tick: int(),
   serverTimeMs: num(),
   /** The last input sequence number the server processed for this player (0: none). */
@@ -138,6 +141,13 @@ export const ResumeFailedSchema = z.object({
   t: z.literal('resume_failed'),
   /** The only reason: the server cannot tell an expired token from one it never issued. */
   reason: z.enum(['unknown']),
+});
+
+/** The rest of the roster after a welcome, in chunks; `rest` players still to come (0: complete). */
+export const RosterSchema = z.object({
+  t: z.literal('roster'),
+  players: z.array(PlayerInfoSchema),
+  rest: int(0),
 });
 
 export const PlayerJoinedSchema = z.object({ t: z.literal('joined'), player: PlayerInfoSchema });
@@ -176,6 +186,12 @@ export const ErrorCodeSchema = z.enum([
   'name_invalid',
   'name_taken',
   'bad_password',
+  /** The world holds as many players as it may; try again later. */
+  'world_full',
+  /** This address created too many new profiles lately; use a known name or wait. */
+  'too_many_new_names',
+  /** Too many joins or resumes in a short time; the message says how long to wait. */
+  'slow_down',
   'already_joined',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
@@ -204,6 +220,7 @@ export const RestartingSchema = z.object({
 export const ServerMessageSchema = z.discriminatedUnion('t', [
   WelcomeSchema,
   ResumeFailedSchema,
+  RosterSchema,
   PlayerJoinedSchema,
   PresenceSchema,
   PlayerLeftSchema,

@@ -24,6 +24,7 @@ export class RecordingPort implements PlayerPort {
   constructor(
     readonly remoteAddress = '192.0.2.1',
     readonly addressKey = remoteAddress,
+    readonly protocolVersion = 2,
   ) {}
 
   send(message: ServerMessage): void {

@@ -42,6 +42,11 @@ export async function startFixture(overrides: Partial<ServerConfig> = {}): Promi
     logLevel: 'silent',
     parallelSendMin: 2,
     maxConnectionsPerAddress: 10_000,
+    // Every test client comes from 127.0.0.1: the per-address game limits are raised like the
+    // connection limit (tests of those limits lower them again).
+    maxGracePerAddress: 10_000,
+    newProfilesPerAddressHour: 1_000_000,
+    joinsPerAddressMinute: 1_000_000,
     adminToken: ADMIN_TOKEN,
     ...overrides,
   };

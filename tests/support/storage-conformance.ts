@@ -78,6 +78,35 @@ export function storageConformance(backend: StorageBackend): void {
     assert.deepEqual(await again.profiles.findByNameKey('bob'), { ...b, x: 900, y: 0, facing: 1 });
   });
 
+  test('expiry deletes profiles unused since the cutoff except those kept; an operator can free a name', async () => {
+    const s = await openStore();
+    const a = await s.profiles.create(profile('Ann'));
+    const b = await s.profiles.create(profile('Bob'));
+    const c = await s.profiles.create(profile('Cy'));
+    await s.profiles.touch(a.id);
+    assert.equal(await s.profiles.expireUnused(0, new Set()), 0, 'nothing was used before the epoch');
+    assert.equal(await s.profiles.expireUnused(Date.now() + 60_000, new Set([b.id])), 2);
+    assert.equal(await s.profiles.findByNameKey('ann'), undefined);
+    assert.equal((await s.profiles.findByNameKey('bob'))?.id, b.id, 'a kept profile stays');
+    assert.equal(await s.profiles.findByNameKey('cy'), undefined);
+    assert.deepEqual(await s.profiles.deleteByNameKey('bob'), { ...b });
+    assert.equal(await s.profiles.findByNameKey('bob'), undefined);
+    assert.equal(await s.profiles.deleteByNameKey('bob'), undefined);
+    assert.ok((await s.profiles.create(profile('Cy'))).id > c.id, 'a freed name joins as a new profile with a new id');
+  });
+
+  test('rekey recomputes keys once per version; of a pair that now collides the older keeps the key', async () => {
+    const s = await openStore();
+    const ann = await s.profiles.create(profile('Ann', { nameKey: 'old-1' }));
+    const twin = await s.profiles.create(profile('ANN', { nameKey: 'old-2' }));
+    const result = await s.profiles.rekey(7, (name) => name.toLowerCase());
+    assert.deepEqual(result.shadowed, [{ id: twin.id, name: 'ANN', collidesWith: 'Ann' }]);
+    assert.equal(result.changed, 2);
+    assert.equal((await s.profiles.findByNameKey('ann'))?.id, ann.id);
+    assert.deepEqual(await s.profiles.rekey(7, () => 'unused'), { changed: 0, shadowed: [] }, 'the same version again is a no-op');
+    assert.equal((await s.profiles.findByNameKey('ann'))?.id, ann.id);
+  });
+
   test('chat: recent is oldest first, bounded by its limit, and a repeated seq is kept once', async () => {
     const s = await openStore();
     for (let seq = 1; seq <= 5; seq++) await s.chat.append(line(seq));

@@ -38,6 +38,7 @@ import type { InterpolationBuffer } from './interpolation.js';
 import { PlaybackClock } from './playback-clock.js';
 import { Predictor } from './prediction.js';
 import { RenderState } from './render-state.js';
+import { RosterSync } from './roster-sync.js';
 import { ServerClock } from './server-clock.js';
 import { RemotePlayerView } from './world-view.js';
 import type { TransportFactory } from './transport.js';
@@ -116,6 +117,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private readonly pingsInFlight = new Map<number, number>();
   private readonly random: () => number;
   private readonly viewContext = { latestTick: () => this.lastTick, rules: () => this.rules };
+  private readonly roster = new RosterSync();
 
   constructor(private readonly opts: TetherClientOptions) {
     super();
@@ -264,7 +266,15 @@ export class TetherClient extends Emitter<TetherClientEvents> {
         this.resumeToken = null;
         this.sendHello();
         return;
+      case 'roster':
+        for (const info of msg.players) {
+          this.roster.add(info.id);
+          this.upsertPlayer(info, true);
+        }
+        if (msg.rest === 0) this.pruneRoster(this.roster.finish());
+        return;
       case 'joined':
+        this.roster.add(msg.player.id);
         this.upsertPlayer(msg.player);
         this.emit('joined', msg.player);
         return;
@@ -275,6 +285,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
         return;
       }
       case 'left':
+        this.roster.forget(msg.id);
         this.players.delete(msg.id);
         this.emit('left', msg.id, msg.reason);
         return;
@@ -285,7 +296,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
         if (this.outbox.rejected(msg.id, msg.reason, msg.retryAfterMs) !== 'paced') this.emit('chatRejected', msg.id, msg.reason, msg.retryAfterMs);
         return;
       case 'error':
-        if (msg.code === 'name_invalid' || msg.code === 'name_taken' || msg.code === 'bad_password') {
+        if (msg.code === 'name_invalid' || msg.code === 'name_taken' || msg.code === 'bad_password' || msg.code === 'world_full' || msg.code === 'too_many_new_names') {
           this.connection.stop(4100, msg.message);
           this.outbox.failAll();
         }
@@ -322,13 +333,16 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     }
     this.rules = w.rules;
     if (this.lastChatSeq !== undefined && w.chatSeq < this.lastChatSeq) this.lastChatSeq = undefined;
-    // The roster is replaced whole: anyone who left while we were away is simply not in it.
+    // The roster is replaced whole: anyone who left while we were away is simply not in it. In
+    // a crowded world the rest of it streams in (roster-sync.ts); pruned once it is complete.
     const seen = new Set<number>();
     for (const info of w.players) {
       seen.add(info.id);
       this.upsertPlayer(info, true);
     }
-    for (const id of [...this.players.keys()]) if (!seen.has(id)) this.players.delete(id);
+    const more = (w.rosterRest ?? 0) > 0;
+    this.roster.begin(seen, more);
+    if (!more) this.pruneRoster(seen);
     const me: Body = { x: w.you.x, y: w.you.y, facing: w.you.facing as Body['facing'], moving: false };
     if (!this.predictor) this.predictor = new Predictor(me, w.rules);
     else this.predictor.reset(me, w.ackSeq);
@@ -360,7 +374,12 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     if (!rules) return;
     if (s.kind !== SNAPSHOT_FULL && s.tick <= this.lastTick) return;
     this.lastTick = s.tick;
-    for (const b of s.bodies) this.players.get(b.id)?.applyRecord(s.tick, b, rules);
+    for (const b of s.bodies) {
+      const p = this.players.get(b.id);
+      if (p) p.applyRecord(s.tick, b, rules);
+      else this.roster.stash(s.tick, b);
+    }
+    if (this.roster.streaming) for (const id of s.removed) this.roster.forget(id);
     // The own player: reconcile every frame against this tick's ack, listed or not.
     const me = this.self;
     const mine = me?.stateAt(s.tick);
@@ -381,6 +400,13 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     const view = new RemotePlayerView(info, this.viewContext);
     view.track.buffer.reset(state);
     this.players.set(info.id, view);
+    // Streamed in after the state frames that carried its body: where the server has it now.
+    const stashed = this.roster.take(info.id);
+    if (stashed && this.rules) view.applyRecord(stashed.tick, stashed.state, this.rules);
+  }
+
+  private pruneRoster(keep: ReadonlySet<number> | null): void {
+    if (keep) for (const id of [...this.players.keys()]) if (!keep.has(id)) this.players.delete(id);
   }
 
   // ---- sending -------------------------------------------------------------------------------

@@ -3,7 +3,6 @@
  * connection the room has heard from. State about a session lives here, owned by the room, not on
  * the socket wrapper: the network layer only carries bytes.
  */
-import type { TokenBucket } from '../chat/token-bucket.js';
 import type { PlayerPort } from './player-port.js';
 import type { Recipient } from './state-broadcaster.js';
 
@@ -13,7 +12,8 @@ export interface Member extends Recipient {
   character: number;
   /** How the player is reached; null while it is away (its grace period). */
   port: PlayerPort | null;
-  readonly chatBucket: TokenBucket;
+  /** The address key of its latest connection: bodies in grace are counted by it (limits/grace-ledger.ts). */
+  address: string;
 }
 
 export interface Visit {

@@ -14,6 +14,8 @@ export interface PlayerPort {
   readonly remoteAddress: string;
   /** The unit per-address limits count (an IPv4 address or an IPv6 /64; net/client-address.ts). */
   readonly addressKey: string;
+  /** The protocol version the connection speaks (tether.1 has no `roster` message). */
+  readonly protocolVersion: number;
   /** True once either side closed the connection: whatever is sent now goes nowhere. */
   readonly closed: boolean;
   /** Sends at once, after anything queued with sendLater (order is kept). Never skipped. */

@@ -1,10 +1,13 @@
 /**
  * One world and everyone in it. The room seats players (join, resume, takeover), holds the seat
  * of a player whose connection dropped, and hands each concern to its part:
- *   admission.ts       whether a hello gets a seat, with which profile
+ *   admission.ts       whether a hello gets a seat, with which profile (and the limits/ caps)
  *   sessions/          resume tokens and grace periods (SessionRegistry)
  *   room-chat.ts       rate, posting, delivery and replay of chat (over a ChatLog)
  *   presence.ts        joined / presence / left, through the fan-out (FanOut)
+ *   roster-welcome.ts, drip-feed.ts: a welcome of the nearest players, the rest of the roster
+ *                      and the chat replay paced over the next ticks
+ *   limits/grace-ledger.ts: how many bodies one address keeps in their grace period
  *   position-keeper.ts positions written to storage
  *   world.ts, state-broadcaster.ts: the simulation and the per-tick state frames
  * It talks to players only through PlayerPorts, handed over by the network layer.
@@ -26,23 +29,30 @@ import type { ResumeOffer } from '../../shared/resume-offer.js';
 import type { WorldRules } from '../../shared/world-rules.js';
 import type { ChatLog } from '../chat/chat-log.js';
 import { LocalChatLog } from '../chat/local-chat-log.js';
-import { TokenBucket } from '../chat/token-bucket.js';
+import { DEFAULT_REPLAY_LIMITS, ReplayPolicy } from '../chat/replay-policy.js';
+import { Admission as WorldCaps } from '../limits/admission.js';
+import { GraceLedger } from '../limits/grace-ledger.js';
 import type { Logger } from '../logger.js';
 import { LocalSessionRegistry } from '../sessions/local-session-registry.js';
 import type { SessionRegistry } from '../sessions/session-registry.js';
 import type { Storage } from '../store/store.js';
 import { Admission, type Admitted } from './admission.js';
+import { DripFeed, behindDrip } from './drip-feed.js';
 import { PasswordAttempts } from './password-attempts.js';
 import { LocalFanOut, type FanOut } from './fan-out.js';
 import type { Member, Visit } from './member.js';
 import type { PlayerPort } from './player-port.js';
 import { Presence, type LeaveReason } from './presence.js';
 import { PositionKeeper } from './position-keeper.js';
-import { RoomChat } from './room-chat.js';
+import { RoomChat, chatBytes } from './room-chat.js';
+import { WELCOME_PLAYERS, rosterSource, splitNearest } from './roster-welcome.js';
 import { StateBroadcaster } from './state-broadcaster.js';
 import { World } from './world.js';
 
 export { MAX_PASSWORD_TRIES } from './admission.js';
+
+/** Replay and roster bytes one connection is sent per tick, on top of its state frame. */
+const DRIP_BYTES_PER_TICK = 4 * 1024;
 
 export interface RoomOptions {
   readonly rules: WorldRules;
@@ -51,6 +61,14 @@ export interface RoomOptions {
   readonly chatMemoryLimit: number;
   readonly chatBurst: number;
   readonly chatPerSecond: number;
+  /** Bodies in the world, live or in grace (default 5000). */
+  readonly maxPlayers?: number;
+  /** Bodies in grace per address (default 8). */
+  readonly maxGracePerAddress?: number;
+  /** New profiles per address per hour (default 20). */
+  readonly newProfilesPerAddressHour?: number;
+  /** Joins and resumes per address per minute (default 240, a quarter of it at once). */
+  readonly joinsPerAddressMinute?: number;
 }
 
 /** The seams a deployment across processes fills; single-process mode gets the local ones. */
@@ -78,13 +96,17 @@ export class Room {
   private readonly chat: RoomChat;
   private readonly presence: Presence;
   private readonly positions: PositionKeeper;
+  /** Join/resume rates and the chat replay's window and allowance. */
+  private readonly replay: ReplayPolicy;
+  private readonly grace: GraceLedger;
+  private readonly drip = new DripFeed(DRIP_BYTES_PER_TICK);
+  /** The fan-out's view of each port (behindDrip), so detach finds what attach was given. */
+  private readonly fanOutPorts = new WeakMap<PlayerPort, PlayerPort>();
   /** Wrong passwords per client address, with backoff (password-attempts.ts). */
   readonly passwordAttempts: PasswordAttempts;
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: RoomMetrics | null = null;
-  /** The chat token bucket for players who join from now on (tests and benchmarks raise it). */
-  chatRate: { burst: number; perSecond: number };
 
   constructor(
     private readonly opts: RoomOptions,
@@ -95,19 +117,39 @@ export class Room {
     seams: RoomSeams = {},
   ) {
     this.world = new World(opts.rules);
-    this.chatRate = { burst: opts.chatBurst, perSecond: opts.chatPerSecond };
     this.sessions = seams.sessions ?? new LocalSessionRegistry(clock);
     this.chatLog = seams.chatLog ?? new LocalChatLog(storage.chat, opts.chatMemoryLimit, logger);
     this.fanOut = seams.fanOut ?? new LocalFanOut();
     this.passwordAttempts = new PasswordAttempts(logger, clock);
-    this.admission = new Admission(opts.password, this.passwordAttempts, storage.profiles, () => this.world.spawnPoint(random), clock, logger);
-    this.chat = new RoomChat(this.chatLog, this.fanOut, clock, logger);
+    const joinsPerMinute = opts.joinsPerAddressMinute ?? 240;
+    this.replay = new ReplayPolicy(this.chatLog, chatBytes, {
+      ...DEFAULT_REPLAY_LIMITS,
+      addressJoinBurst: Math.max(1, Math.round(joinsPerMinute / 4)),
+      addressJoinsPerSecond: joinsPerMinute / 60,
+    });
+    this.grace = new GraceLedger(opts.maxGracePerAddress ?? 8);
+    this.admission = new Admission(opts.password, this.passwordAttempts, storage.profiles, () => this.world.spawnPoint(random), clock, logger, {
+      caps: new WorldCaps({ maxPlayers: opts.maxPlayers ?? 5000, newProfilesPerAddressHour: opts.newProfilesPerAddressHour ?? 20 }),
+      rates: this.replay,
+      bodies: () => this.members.size,
+      seated: (id) => this.members.has(id),
+    });
+    this.chat = new RoomChat(this.chatLog, this.fanOut, this.replay, this.drip, { burst: opts.chatBurst, perSecond: opts.chatPerSecond }, clock, logger);
     this.presence = new Presence(this.fanOut);
     this.positions = new PositionKeeper(this.world, storage.profiles, logger);
   }
 
   async load(): Promise<void> {
     await this.chatLog.load();
+  }
+
+  /** The chat rate by account (tests and benchmarks raise it); a new rate starts every account afresh. */
+  get chatRate(): { burst: number; perSecond: number } {
+    return this.chat.rate;
+  }
+
+  set chatRate(rate: { burst: number; perSecond: number }) {
+    this.chat.rate = rate;
   }
 
   get playerCount(): number {
@@ -148,6 +190,11 @@ export class Room {
         return false;
       }
       if (this.gone(port, visit)) {
+        this.handOffLost(member);
+        return false;
+      }
+      if (this.admission.refusedTooOften(port, member.id, 'reconnects')) {
+        // The claim rotated the token: the player comes back through its account token.
         this.handOffLost(member);
         return false;
       }
@@ -198,7 +245,15 @@ export class Room {
       this.logger.log('info', 'takeover', { conn: port.connId, player: existing.id, name });
       return;
     }
-    const member: Member = { id: profile.id, name, character, port: null, needsFullState: true, chatBucket: new TokenBucket(this.chatRate.burst, this.chatRate.perSecond, this.clock.now()) };
+    // Checked again: other joins may have filled the world while this one waited.
+    const full = this.admission.caps.newBody(this.members.size);
+    if (full) {
+      this.sessions.close(profile.id);
+      this.admission.refuse(port, full, 'world_full');
+      return;
+    }
+    this.replay.sessionOpened(profile.id);
+    const member: Member = { id: profile.id, name, character, port: null, needsFullState: true, address: port.addressKey };
     this.members.set(member.id, member);
     this.world.add(member.id, profile.x, profile.y, profile.facing as Facing);
     this.seat(member, port, visit, CloseCode.Replaced, 'replaced');
@@ -213,10 +268,12 @@ export class Room {
     if (old && old !== port) {
       const oldVisit = this.visits.get(old);
       if (oldVisit) oldVisit.member = null;
-      this.fanOut.detach(member.id, old);
+      this.fanOut.detach(member.id, this.fanOutPort(member.id, old));
       old.close(oldCloseCode, oldReason);
     }
     member.port = port;
+    member.address = port.addressKey;
+    this.grace.left(member.id);
     member.needsFullState = true;
     visit.member = member;
     this.world.clearInputs(member.id);
@@ -225,7 +282,17 @@ export class Room {
       wb.reconnecting = false;
       this.presence.live(member.id);
     }
-    this.fanOut.attach(member.id, port);
+    this.fanOut.attach(member.id, this.fanOutPort(member.id, port));
+  }
+
+  /** The port as given to the fan-out: what it sends waits behind a pending replay or roster. */
+  private fanOutPort(playerId: number, port: PlayerPort): PlayerPort {
+    let wrapped = this.fanOutPorts.get(port);
+    if (!wrapped) {
+      wrapped = behindDrip(this.drip, playerId, port);
+      this.fanOutPorts.set(port, wrapped);
+    }
+    return wrapped;
   }
 
   /**
@@ -238,6 +305,10 @@ export class Room {
 
   private sendWelcome(member: Member, port: PlayerPort, resumeToken: string, accountToken: string | undefined, resumed: boolean, lastChatSeq: number | undefined): void {
     const wb = this.world.bodies.get(member.id)!;
+    // The nearest players now, the rest streamed (roster-welcome.ts): the welcome stays small.
+    // A tether.1 client knows no `roster` message: it gets everyone in the welcome, as before.
+    const listed = port.protocolVersion >= 2 ? WELCOME_PLAYERS : Number.POSITIVE_INFINITY;
+    const { near, rest } = splitNearest(this.members.values(), wb.body.x, wb.body.y, listed, (m) => this.world.bodies.get(m.id)?.body ?? wb.body);
     port.send({
       t: 'welcome',
       v: PROTOCOL_VERSION,
@@ -247,13 +318,22 @@ export class Room {
       resumed,
       graceMs: this.opts.graceMs,
       rules: this.opts.rules,
-      players: [...this.members.values()].map((m) => this.infoOf(m)),
+      players: near.map((m) => this.infoOf(m)),
+      ...(rest.length > 0 ? { rosterRest: rest.length } : {}),
       tick: this.world.tick,
       serverTimeMs: this.clock.now(),
       ackSeq: wb.ackSeq,
       chatSeq: this.chat.lastSeq,
     });
-    this.chat.replay(port, lastChatSeq);
+    // What was pending belonged to an older connection's welcome.
+    this.drip.cancel(member.id);
+    if (rest.length > 0) {
+      this.drip.add(member.id, port, rosterSource(rest.map((m) => m.id), (id) => {
+        const m = this.members.get(id);
+        return m ? this.infoOf(m) : undefined;
+      }));
+    }
+    this.chat.replay(member, port, lastChatSeq);
   }
 
   // ---- leaving -------------------------------------------------------------------------------
@@ -264,7 +344,7 @@ export class Room {
     this.visits.delete(port);
     if (!member || member.port !== port || this.shuttingDown) return;
     member.port = null;
-    this.fanOut.detach(member.id, port);
+    this.fanOut.detach(member.id, this.fanOutPort(member.id, port));
     const leaving = onPurpose || this.opts.graceMs === 0;
     this.metrics?.disconnected(leaving ? 'left' : 'dropped');
     if (leaving) {
@@ -279,6 +359,13 @@ export class Room {
     this.holdSeat(member);
     this.presence.reconnecting(member.id);
     this.logger.log('info', 'dropped', { conn: port.connId, player: member.id, code, graceMs: this.opts.graceMs });
+    // Join-then-drop leaves a body for the whole grace period: one address keeps a few at most.
+    for (const id of this.grace.entered(member.id, member.address)) {
+      const ghost = this.members.get(id);
+      if (!ghost || ghost.port) continue;
+      this.metrics?.disconnected('grace_expired');
+      this.remove(ghost, 'grace_expired');
+    }
   }
 
   private holdSeat(member: Member): void {
@@ -293,6 +380,9 @@ export class Room {
     this.positions.save([member.id]);
     this.world.remove(member.id);
     this.members.delete(member.id);
+    this.grace.left(member.id);
+    this.drip.cancel(member.id);
+    this.replay.sessionClosed(member.id);
     this.sessions.close(member.id);
     this.presence.left(member.id, reason);
     this.logger.log('info', 'leave', { player: member.id, name: member.name, reason });
@@ -344,6 +434,8 @@ export class Room {
   /** One tick: advance the world, then send everyone the new state. */
   tick(): void {
     this.world.step();
+    // Roster and replay slices join this tick's frames.
+    this.drip.pump();
     // Members are recipients as they are (id, port, needsFullState): no per-tick objects.
     this.broadcaster.broadcast(this.world, this.members.values());
   }

@@ -33,6 +33,8 @@ const CLOSE_HANDSHAKE_MS = 2000;
 export const CONTROL_LIMIT_BYTES = 512 * 1024;
 
 export class ClientLink implements PlayerPort {
+  /** The protocol version the connection speaks (the gateway sets it from the subprotocol). */
+  protocolVersion = 2;
   closed = false;
   lastHeardMs: number;
   statesSkipped = 0;

@@ -125,6 +125,7 @@ export class Gateway {
     let windowCount = 0;
     /** The protocol version this connection speaks (from the selected subprotocol; NaN: none). */
     const version = ws.protocol.startsWith('tether.') ? Number(ws.protocol.slice('tether.'.length)) : Number.NaN;
+    link.protocolVersion = version;
 
     ws.on('message', (data: RawData, isBinary: boolean) => {
       // Once we have decided to close a connection (flood, violation, slow reader, kick), nothing

@@ -52,6 +52,12 @@ const MIGRATIONS: readonly string[] = [
      at_ms BIGINT NOT NULL,
      PRIMARY KEY (world, seq)
    );`,
+  // 3: profile expiry (profiles unused since updated_at) and the name-key version (rekey).
+  `CREATE INDEX profiles_updated_at ON profiles (updated_at);
+   CREATE TABLE meta (
+     k TEXT PRIMARY KEY,
+     v TEXT NOT NULL
+   );`,
 ];
 
 /** Any stable 64-bit number: the lock that serialises migrations across nodes. */

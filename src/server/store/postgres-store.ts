@@ -13,10 +13,12 @@ import {
   type NewProfile,
   type ProfileRecord,
   type ProfileStore,
+  type RekeyResult,
   type Storage,
   type StoredChatLine,
 } from './store.js';
 import { profileFromRow, type ProfileRow } from './profile-row.js';
+import { planRekey } from './rekey-plan.js';
 
 export interface PostgresStorageOptions {
   readonly url: string;
@@ -33,6 +35,11 @@ export interface PostgresStorage extends Storage {
 
 
 const UNIQUE_VIOLATION = '23505';
+/**
+ * A stored key no name folds to (names hold no control characters; PostgreSQL text cannot hold
+ * U+0000, which the SQLite store uses): a profile shadowed after a rekey keeps a unique key.
+ */
+const SHADOW_MARK = '\u0001';
 
 export async function openPostgresStorage(opts: PostgresStorageOptions): Promise<PostgresStorage> {
   const pool = createPostgresPool(opts.url, opts.onIdleError ?? (() => {}));
@@ -72,6 +79,43 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
          WHERE p.id = v.id`,
         [rows.map((r) => r.id), rows.map((r) => r.x), rows.map((r) => r.y), rows.map((r) => r.facing), Date.now()],
       );
+    },
+    async touch(id) {
+      await pool.query('UPDATE profiles SET updated_at = $1 WHERE id = $2', [Date.now(), id]);
+    },
+    async expireUnused(cutoffMs, keep) {
+      const { rowCount } = await pool.query('DELETE FROM profiles WHERE updated_at < $1 AND NOT (id = ANY($2::int[]))', [cutoffMs, [...keep]]);
+      return rowCount ?? 0;
+    },
+    async deleteByNameKey(nameKey) {
+      const { rows } = await pool.query<ProfileRow>('DELETE FROM profiles WHERE name_key = $1 RETURNING *', [nameKey]);
+      return rows[0] ? profileFromRow(rows[0]) : undefined;
+    },
+    async rekey(version, keyOf): Promise<RekeyResult> {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        // One node at a time (several may start together): the row lock on the version waits.
+        await client.query("INSERT INTO meta (k, v) VALUES ('name_key_version', '') ON CONFLICT (k) DO NOTHING");
+        const { rows: meta } = await client.query<{ v: string }>("SELECT v FROM meta WHERE k = 'name_key_version' FOR UPDATE");
+        if (meta[0]?.v === String(version)) {
+          await client.query('COMMIT');
+          return { changed: 0, shadowed: [] };
+        }
+        const { rows } = await client.query<{ id: number; name: string; name_key: string }>('SELECT id, name, name_key FROM profiles ORDER BY created_at, id');
+        // Every key moves out of the way first, so no interim state breaks the UNIQUE constraint.
+        await client.query(`UPDATE profiles SET name_key = $1 || 'tmp' || id`, [SHADOW_MARK]);
+        const { changed, shadowed, keys } = planRekey(rows, keyOf, SHADOW_MARK);
+        for (const k of keys) await client.query('UPDATE profiles SET name_key = $1 WHERE id = $2', [k.key, k.id]);
+        await client.query("UPDATE meta SET v = $1 WHERE k = 'name_key_version'", [String(version)]);
+        await client.query('COMMIT');
+        return { changed, shadowed };
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
     },
   };
 

@@ -14,11 +14,13 @@ import {
   type NewProfile,
   type ProfileRecord,
   type ProfileStore,
+  type RekeyResult,
   type SavedPosition,
   type Storage,
   type StoredChatLine,
 } from './store.js';
 import { profileFromRow, type ProfileRow } from './profile-row.js';
+import { planRekey } from './rekey-plan.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -41,7 +43,18 @@ CREATE TABLE IF NOT EXISTS chat (
   text TEXT NOT NULL,
   at_ms INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS meta (
+  k TEXT PRIMARY KEY,
+  v TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS profiles_updated_at ON profiles (updated_at);
 `;
+
+/**
+ * A stored key no name folds to (names hold no control characters): a profile shadowed by an
+ * older one with the same key after a rekey keeps a unique key without blocking anyone.
+ */
+const SHADOW_MARK = '\u0000';
 
 export interface SqliteStorageOptions {
   /** A file path, or ':memory:'. */
@@ -69,6 +82,25 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   const savePositions = db.transaction((rows: readonly SavedPosition[], at: number) => {
     for (const p of rows) position.run(p.x, p.y, p.facing, at, p.id);
   });
+  const touch = db.prepare('UPDATE profiles SET updated_at = ? WHERE id = ?');
+  const expiredIds = db.prepare<[number], { id: number }>('SELECT id FROM profiles WHERE updated_at < ?');
+  const deleteById = db.prepare('DELETE FROM profiles WHERE id = ?');
+  const deleteIds = db.transaction((ids: readonly number[]) => {
+    for (const id of ids) deleteById.run(id);
+  });
+  const metaGet = db.prepare<[string], { v: string }>('SELECT v FROM meta WHERE k = ?');
+  const metaSet = db.prepare('INSERT INTO meta (k, v) VALUES (?, ?) ON CONFLICT (k) DO UPDATE SET v = excluded.v');
+  const allNames = db.prepare<[], { id: number; name: string; name_key: string }>('SELECT id, name, name_key FROM profiles ORDER BY created_at, id');
+  const setKey = db.prepare('UPDATE profiles SET name_key = ? WHERE id = ?');
+  const rekey = db.transaction((version: number, keyOf: (name: string) => string): RekeyResult => {
+    const rows = allNames.all();
+    // Every key moves out of the way first, so no interim state breaks the UNIQUE constraint.
+    for (const r of rows) setKey.run(`${SHADOW_MARK}tmp${r.id}`, r.id);
+    const { changed, shadowed, keys } = planRekey(rows, keyOf, SHADOW_MARK);
+    for (const k of keys) setKey.run(k.key, k.id);
+    metaSet.run('name_key_version', String(version));
+    return { changed, shadowed };
+  });
   const chatInsert = db.prepare('INSERT OR IGNORE INTO chat (seq, from_id, client_id, name, text, at_ms) VALUES (?, ?, ?, ?, ?, ?)');
   const chatTrim = db.prepare('DELETE FROM chat WHERE seq <= ?');
   const chatRecent = db.prepare<[number], { seq: number; from_id: number; client_id: string; name: string; text: string; at_ms: number }>(
@@ -95,6 +127,24 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
     },
     async savePositions(rows) {
       if (rows.length > 0) savePositions(rows, clock.wallMs());
+    },
+    async touch(id) {
+      touch.run(clock.wallMs(), id);
+    },
+    async expireUnused(cutoffMs, keep) {
+      const ids = expiredIds.all(cutoffMs).map((r) => r.id).filter((id) => !keep.has(id));
+      deleteIds(ids);
+      return ids.length;
+    },
+    async deleteByNameKey(nameKey) {
+      const row = byKey.get(nameKey);
+      if (!row) return undefined;
+      deleteById.run(row.id);
+      return profileFromRow(row);
+    },
+    async rekey(version, keyOf) {
+      if (metaGet.get('name_key_version')?.v === String(version)) return { changed: 0, shadowed: [] };
+      return rekey(version, keyOf);
     },
   };
 

@@ -37,6 +37,24 @@ export interface ProfileStore {
   create(profile: NewProfile): Promise<ProfileRecord>;
   updateAppearance(id: number, name: string, character: number): Promise<void>;
   savePositions(positions: readonly SavedPosition[]): Promise<void>;
+  /** The profile was used now (a join): it does not expire for another expiry period. */
+  touch(id: number): Promise<void>;
+  /** Deletes profiles last used before `cutoffMs` (epoch ms), except `keep`; their names are free again. */
+  expireUnused(cutoffMs: number, keep: ReadonlySet<number>): Promise<number>;
+  /** Deletes the profile holding a name key (an operator freeing a squatted name). */
+  deleteByNameKey(nameKey: string): Promise<ProfileRecord | undefined>;
+  /**
+   * Makes every stored name key `keyOf(name)`, once per key `version` (a no-op when the stored
+   * keys already are of this version). Profiles whose new keys collide: the oldest keeps the
+   * key, the others get a key no name folds to (they can no longer be joined by name; an
+   * operator may free or rename them) and are returned.
+   */
+  rekey(version: number, keyOf: (name: string) => string): Promise<RekeyResult>;
+}
+
+export interface RekeyResult {
+  readonly changed: number;
+  readonly shadowed: ReadonlyArray<{ id: number; name: string; collidesWith: string }>;
 }
 
 export interface StoredChatLine {
