@@ -45,16 +45,15 @@ async function cached(page: Page): Promise<string[]> {
 }
 
 /**
- * Waits until the page's caches are exactly this version's (or, for null, any version's). Polled
+ * Waits until this version's cache is there and its worker activated (or, for null, any version's
+ * cache). Old versions' caches are removed in the background, so they are not waited for. Polled
  * from here: the Cache API is async, and waitForFunction does not await a predicate's promise.
  */
-// 60 s: on a loaded machine Chromium was seen taking over 20 s to finish a new version's install
-// and activation (the registration stuck in `activating`); on a quiet one it takes about a second.
-async function cachesBecome(page: Page, version: string | null, ms = 60_000): Promise<void> {
+async function cachesBecome(page: Page, version: string | null, ms = 20_000): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
     const keys = await page.evaluate(() => caches.keys());
-    if (version === null ? keys.some((k) => k.startsWith('tether-')) : keys.length === 1 && keys[0] === `tether-${version}`) return;
+    if (version === null ? keys.some((k) => k.startsWith('tether-')) : keys.includes(`tether-${version}`) && (await activeWorkerState(page)) === 'activated') return;
     // The page asks for an update check once live, the browser on navigations; asking again
     // here keeps the test from depending on when either one ran on a busy machine.
     if (version !== null) await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.update()).catch(() => undefined));
@@ -67,6 +66,10 @@ async function cachesBecome(page: Page, version: string | null, ms = 60_000): Pr
     }
     await page.waitForTimeout(100);
   }
+}
+
+function activeWorkerState(page: Page): Promise<string | undefined> {
+  return page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.state);
 }
 
 /** Distinct colours in the middle of the canvas: a drawn world has many, a blank page one. */

@@ -54,10 +54,15 @@ scope.addEventListener('install', (ev) => {
   );
 });
 
-scope.addEventListener('activate', (ev) => {
-  ev.waitUntil(
-    caches.keys().then((names) => Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n)))),
-  );
+scope.addEventListener('activate', () => {
+  // Not inside waitUntil: fetches wait for activation to finish, and Chromium was seen holding a
+  // deletion (the registration stuck in "activating") while an older page still had the cache
+  // open, so a reload would have waited on housekeeping. Old versions go in the background; a
+  // cleanup cut short by the worker stopping is done again at the next activation.
+  void caches
+    .keys()
+    .then((names) => Promise.all(names.filter((n) => n.startsWith(CACHE_PREFIX) && n !== CACHE).map((n) => caches.delete(n))))
+    .catch(() => undefined);
 });
 
 scope.addEventListener('fetch', (ev) => {
