@@ -53,7 +53,7 @@ async function serve(): Promise<void> {
   // the store the room loads its chat window from).
   const seed = openSqliteStorage({ path: flags.db!, chatHistoryLimit: DEFAULT_CONFIG.chatHistoryLimit });
   const line = '\u{1F600}'.repeat(200);
-  for (let i = 0; i < 500; i++) await seed.chat.append({ seq: i + 1, from: 1_000_000 + (i % 50), name: `Regular${i % 50}`, clientId: `pre-${i}`, text: line, atMs: Date.now() });
+  for (let i = 0; i < 500; i++) await seed.chat.append('lobby', { seq: i + 1, from: 1_000_000 + (i % 50), name: `Regular${i % 50}`, clientId: `pre-${i}`, text: line, atMs: Date.now() });
   await seed.close();
   const server = await startTetherServer(
     { ...DEFAULT_CONFIG, port: 0, dbPath: flags.db!, logLevel: 'error', password: flags.password ?? '' },

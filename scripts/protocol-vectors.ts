@@ -27,6 +27,7 @@ const ACCOUNT = 'acc0untT0ken_ABCDEFGHIJKLMNOPQRS';
 const clientText: Array<[string, ClientMessage]> = [
   ['hello, first visit', { t: 'hello', v: PROTOCOL_VERSION, name: '葬爱·3F9A', character: 2 }],
   ['hello, returning player with everything', { t: 'hello', v: PROTOCOL_VERSION, name: 'Ann', character: 0, accountToken: ACCOUNT, lastChatSeq: 41, password: 'hunter2' }],
+  ['hello into a named world (an invite link, or the world the player was in)', { t: 'hello', v: PROTOCOL_VERSION, name: 'Ann', character: 0, accountToken: ACCOUNT, world: 'lobby-2' }],
   ['input as JSON (right)', { t: 'input', seq: 7, dirs: 8 }],
   ['inputs as JSON (up-left, up-left, stand)', { t: 'inputs', first: 8, dirs: [5, 5, 0] }],
   ['chat', { t: 'chat', id: 'c-17', text: 'hello 世界 👋' }],
@@ -39,9 +40,10 @@ const you = { id: 7, name: 'Ann', character: 0, x: 512, y: 480.125, facing: 0, s
 const other = { id: 9, name: '葬爱·3F9A', character: 2, x: 100.5, y: 900, facing: 2, state: 'reconnecting' } as const;
 
 const serverText: Array<[string, ServerMessage]> = [
-  ['welcome, new profile (players includes yourself)', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, accountToken: ACCOUNT, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41 }],
-  ['welcome, resumed', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: true, graceMs: 30000, rules: DEFAULT_RULES, players: [you], tick: 1300, serverTimeMs: 102000, ackSeq: 57, chatSeq: 44 }],
-  ['welcome in a crowded world: the nearest players, 136 more to follow in roster messages', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], rosterRest: 136, tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41 }],
+  ['welcome, new profile (players includes yourself)', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, accountToken: ACCOUNT, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41, world: 'lobby' }],
+  ['welcome, resumed', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: true, graceMs: 30000, rules: DEFAULT_RULES, players: [you], tick: 1300, serverTimeMs: 102000, ackSeq: 57, chatSeq: 44, world: 'lobby' }],
+  ['welcome in a crowded world: the nearest players, 136 more to follow in roster messages', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], rosterRest: 136, tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41, world: 'lobby-2' }],
+  ['moved: the world runs on another node (the socket then closes with 4019)', { t: 'moved', world: 'forest', url: 'ws://node-b.example:5000/ws' }],
   ['roster, a chunk with more to come', { t: 'roster', players: [other], rest: 135 }],
   ['roster, the last chunk', { t: 'roster', players: [], rest: 0 }],
   ['resume_failed', { t: 'resume_failed', reason: 'unknown' }],
@@ -63,6 +65,7 @@ const serverText: Array<[string, ServerMessage]> = [
   ['error, already_joined', { t: 'error', code: 'already_joined', message: 'This connection has already joined.' }],
   ['error, world_full', { t: 'error', code: 'world_full', message: 'This world is full (5000 players). Please try again in a few minutes.' }],
   ['error, too_many_new_names', { t: 'error', code: 'too_many_new_names', message: 'Too many new names from your network; please use a name you have played before, or try again in 12 minutes.' }],
+  ['error, world_unavailable', { t: 'error', code: 'world_unavailable', message: 'There are 16 worlds already; pick one of them or try later.' }],
   ['error, slow_down (too many joins or resumes; the socket closes with 4007)', { t: 'error', code: 'slow_down', message: 'Too many reconnects; please wait 3 s and try again.' }],
   ['pong (tether.2, joined: waited 31 ms for the state frame)', { t: 'pong', id: 3, ct: 12345.5, st: 5678.25, tick: 1240, held: 31 }],
   ['pong (tether.1 client: no held)', { t: 'pong', id: 1, ct: 1000, st: 5000, tick: 1200 }],
@@ -92,6 +95,7 @@ const refused: Array<[string, 'text' | 'binary', Uint8Array, number]> = [
   ['unknown type', 'text', Buffer.from('{"t":"teleport","x":1,"y":1}'), 4003],
   ['hello without character', 'text', Buffer.from('{"t":"hello","v":2,"name":"Ann"}'), 4001],
   ['hello without v', 'text', Buffer.from('{"t":"hello","name":"Ann","character":0}'), 4001],
+  ['hello with a world name that is not one (upper case)', 'text', Buffer.from('{"t":"hello","v":3,"name":"Ann","character":0,"world":"Lobby"}'), 4001],
   ['input with dirs 16', 'text', Buffer.from('{"t":"input","seq":1,"dirs":16}'), 4001],
   ['input with seq 0', 'text', Buffer.from('{"t":"input","seq":0,"dirs":1}'), 4001],
   ['binary input 0x10 one byte short', 'binary', Uint8Array.from([0x10, 0, 0, 0, 1]), 4001],

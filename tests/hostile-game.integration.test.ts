@@ -122,8 +122,9 @@ test('world cap: a join into a full world is refused with world_full and a messa
   const b = fx.client('Second');
   await joined(a);
   await joined(b);
+  // Named on purpose: a quick join would open an overflow world instead (worlds.integration).
   const third = await openRaw(fx.wsUrl);
-  third.ws.send(hello('Third'));
+  third.ws.send(hello('Third', { world: 'lobby' }));
   const refusal = await third.next((m) => m['t'] === 'error');
   assert.equal(refusal['code'], 'world_full');
   assert.match(String(refusal['message']), /full \(2 players\)/);

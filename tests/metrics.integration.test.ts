@@ -29,7 +29,9 @@ test('GET /metrics exposes the named series, per server instance, and they move 
   assert.equal(value(before, 'tether_players_online'), 0);
 
   const a = fx.client('Metra');
-  const b = fx.client('Metrb');
+  // B waits 1.8 s before it reconnects, so the scrape below finds it in its grace period (a
+  // backoff drawn near 0 let it resume first).
+  const b = fx.client('Metrb', { backoff: { baseMs: 2000, capMs: 2000 }, random: () => 0.9 });
   await joined(a);
   await joined(b);
   // Wait for a reported round trip and a few ticks, however long the machine takes.

@@ -111,7 +111,7 @@ test('SIGTERM: clients are told the server is restarting, the process exits 0 wi
   assert.equal(ra.character, 2);
   assert.ok(Math.abs(ra.x - seenA.x) < 1 && Math.abs(ra.y - seenA.y) < 1, `A saved at ${ra.x},${ra.y}, last seen at ${seenA.x},${seenA.y}`);
   assert.ok(Math.abs(rb.x - seenB.x) < 1 && Math.abs(rb.y - seenB.y) < 1, `B saved at ${rb.x},${rb.y}, last seen at ${seenB.x},${seenB.y}`);
-  const chat = sql.prepare('SELECT name, text FROM chat').all() as Array<{ name: string; text: string }>;
+  const chat = sql.prepare("SELECT name, text FROM world_chat WHERE world = 'lobby'").all() as Array<{ name: string; text: string }>;
   assert.ok(chat.some((l) => l.text === 'saved before shutdown' && l.name === '关机测试'));
   assert.match(p.stderr(), /SIGTERM: saving/);
 });

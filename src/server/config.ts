@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_RULES, MAX_WORLD_UNITS, type WorldRules } from '../shared/world-rules.js';
+import { DEFAULT_WORLD, normalizeWorldName } from '../shared/world-names.js';
 import type { LogLevel } from './logger.js';
 import { ProxyTrust, type ForwardedHeader } from './net/client-address.js';
 
@@ -50,8 +51,15 @@ export interface ServerConfig {
   readonly parallelSendMin: number;
   /** Profiles unused (no join, no movement) for this many days are deleted; 0 keeps them for ever. */
   readonly profileExpiryDays: number;
-  /** Bodies in the world (live and in grace); kept below the snapshot format's 65,535. */
+  /**
+   * Bodies in a world (live and in grace) unless --worlds gives it another capacity; kept below
+   * the snapshot format's 65,535.
+   */
   readonly maxPlayers: number;
+  /** Worlds that are always there, first one first for quick joins; capacity 0: maxPlayers. */
+  readonly worlds: ReadonlyArray<{ readonly name: string; readonly capacity: number }>;
+  /** Worlds open at once, counting overflow worlds and worlds opened by invite links. */
+  readonly maxWorlds: number;
   /** Bodies in grace (dropped, not yet resumed) one address may have at once. */
   readonly maxGracePerAddress: number;
   /** New profiles (names) one address may create per hour. */
@@ -88,6 +96,8 @@ export const DEFAULT_CONFIG: ServerConfig = {
   parallelSendMin: 256,
   profileExpiryDays: 180,
   maxPlayers: 5000,
+  worlds: [{ name: DEFAULT_WORLD, capacity: 0 }],
+  maxWorlds: 16,
   maxGracePerAddress: 8,
   newProfilesPerAddressHour: 20,
   joinsPerAddressMinute: 240,
@@ -139,8 +149,14 @@ Options (environment variable in brackets):
                             0 turns that off [TETHER_PARALLEL_SEND_MIN]          (default 256)
   --profile-expiry-days N   delete profiles unused for N days, at start-up and daily;
                             0 keeps them [TETHER_PROFILE_EXPIRY_DAYS]            (default 180)
-  --max-players N           bodies in the world, live or in grace, at most 60000
-                            [TETHER_MAX_PLAYERS]                                 (default 5000)
+  --worlds LIST             the worlds that are always open, NAME or NAME:CAPACITY, comma-
+                            separated; quick joins fill them in this order, then open
+                            overflow worlds (lobby-2, ...). Names: a-z, 0-9, inner hyphens
+                            [TETHER_WORLDS]                                      (default lobby)
+  --max-players N           bodies in a world, live or in grace, unless --worlds says
+                            otherwise; at most 60000 [TETHER_MAX_PLAYERS]        (default 5000)
+  --max-worlds N            worlds open at once, overflow worlds and worlds opened by
+                            invite links (?world=NAME) included [TETHER_MAX_WORLDS] (default 16)
   --max-grace-per-ip N      dropped players in their grace period per address
                             [TETHER_MAX_GRACE_PER_IP]                            (default 8)
   --new-names-per-ip-hour N new profiles one address may create per hour
@@ -180,6 +196,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       'parallel-send-min': { type: 'string' },
       'profile-expiry-days': { type: 'string' },
       'max-players': { type: 'string' },
+      worlds: { type: 'string' },
+      'max-worlds': { type: 'string' },
       'max-grace-per-ip': { type: 'string' },
       'new-names-per-ip-hour': { type: 'string' },
       'joins-per-ip-minute': { type: 'string' },
@@ -208,6 +226,9 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (forwardedHeader !== 'x-forwarded-for' && forwardedHeader !== 'forwarded') throw new ConfigError(`forwarded header must be x-forwarded-for or forwarded, got "${forwardedHeader}"`);
   const adminToken = pick(values['admin-token'], 'TETHER_ADMIN_TOKEN') ?? '';
   if (adminToken && adminToken.length < 16) throw new ConfigError('admin token must be at least 16 characters');
+  const worlds = worldList(pick(values.worlds, 'TETHER_WORLDS'), d.worlds);
+  const maxWorlds = num(pick(values['max-worlds'], 'TETHER_MAX_WORLDS'), d.maxWorlds, 'max worlds', 1, 10_000);
+  if (maxWorlds < worlds.length) throw new ConfigError(`max worlds (${maxWorlds}) is less than the ${worlds.length} worlds configured`);
   const publicUrl = pick(values['public-url'], 'TETHER_PUBLIC_URL') ?? '';
   if (publicUrl && !URL.canParse(publicUrl)) throw new ConfigError(`public URL "${publicUrl}" is not a URL`);
   return {
@@ -235,6 +256,8 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
     profileExpiryDays: num(pick(values['profile-expiry-days'], 'TETHER_PROFILE_EXPIRY_DAYS'), d.profileExpiryDays, 'profile expiry days', 0, 100_000),
     // The snapshot format counts bodies in 16 bits; the margin covers bodies joining mid-tick.
     maxPlayers: num(pick(values['max-players'], 'TETHER_MAX_PLAYERS'), d.maxPlayers, 'max players', 1, 60_000),
+    worlds,
+    maxWorlds,
     maxGracePerAddress: num(pick(values['max-grace-per-ip'], 'TETHER_MAX_GRACE_PER_IP'), d.maxGracePerAddress, 'grace bodies per address', 0, 1_000_000),
     newProfilesPerAddressHour: num(pick(values['new-names-per-ip-hour'], 'TETHER_NEW_NAMES_PER_IP_HOUR'), d.newProfilesPerAddressHour, 'new names per address per hour', 1, 100_000_000),
     joinsPerAddressMinute: num(pick(values['joins-per-ip-minute'], 'TETHER_JOINS_PER_IP_MINUTE'), d.joinsPerAddressMinute, 'joins per address per minute', 1, 100_000_000),
@@ -250,6 +273,20 @@ function num(raw: string | undefined, fallback: number, what: string, lo: number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < lo || n > hi) throw new ConfigError(`${what} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
   return n;
+}
+
+function worldList(raw: string | undefined, fallback: ServerConfig['worlds']): ServerConfig['worlds'] {
+  if (raw === undefined) return fallback;
+  const out: Array<{ name: string; capacity: number }> = [];
+  for (const item of list(raw)) {
+    const [rawName = '', rawCap] = item.split(':');
+    const name = normalizeWorldName(rawName);
+    if (!name) throw new ConfigError(`world name "${rawName}" must be 1-24 of a-z, 0-9 and inner hyphens`);
+    if (out.some((w) => w.name === name)) throw new ConfigError(`world "${name}" is listed twice`);
+    out.push({ name, capacity: rawCap === undefined ? 0 : num(rawCap, 0, `capacity of world ${name}`, 1, 60_000) });
+  }
+  if (out.length === 0) throw new ConfigError('--worlds needs at least one world');
+  return out;
 }
 
 function postgresUrl(raw: string | undefined): string {

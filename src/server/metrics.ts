@@ -14,7 +14,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.js';
 import { repeat, type Repeating } from '../shared/repeat.js';
-import type { Room } from './game/room.js';
+import type { Lobby } from './game/lobby.js';
 import type { Gateway } from './net/gateway.js';
 
 const TICK_RING = 4800;
@@ -51,6 +51,7 @@ export class ServerMetrics {
   private readonly resumes: Counter<'outcome'>;
   private readonly disconnects: Counter<'kind'>;
   private readonly rejectedMsgs: Counter<'reason'>;
+  private readonly redirects: Counter;
   private readonly skipped: Counter;
   private readonly refusedConns: Counter<'reason'>;
   private closedLinkBytes = 0;
@@ -66,7 +67,7 @@ export class ServerMetrics {
   private readonly loopDelay: IntervalHistogram = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
 
   constructor(
-    private readonly room: Room,
+    private readonly room: Lobby,
     private readonly gateway: Gateway,
     private readonly clock: Clock,
   ) {
@@ -84,15 +85,15 @@ export class ServerMetrics {
         this.set(self.bytesOut());
       },
     });
-    new Gauge({ name: 'tether_state_bytes_out', help: 'Bytes of binary state frames sent since start', registers, collect() { this.set(room.broadcaster.stats.bytesSent); } });
-    new Gauge({ name: 'tether_state_full_frames_sent', help: 'Full state frames sent since start (joins, resumes, after skips)', registers, collect() { this.set(room.broadcaster.stats.fullFramesSent); } });
-    new Gauge({ name: 'tether_state_delta_bodies', help: 'Bodies listed in the last delta frame', registers, collect() { this.set(room.broadcaster.stats.lastDeltaBodies); } });
+    new Gauge({ name: 'tether_state_bytes_out', help: 'Bytes of binary state frames sent since start', registers, collect() { this.set(room.stateStats.bytesSent); } });
+    new Gauge({ name: 'tether_state_full_frames_sent', help: 'Full state frames sent since start (joins, resumes, after skips)', registers, collect() { this.set(room.stateStats.fullFramesSent); } });
+    new Gauge({ name: 'tether_state_delta_bodies', help: 'Bodies listed in the last delta frame', registers, collect() { this.set(room.stateStats.lastDeltaBodies); } });
     this.skipped = new Counter({
       name: 'tether_state_updates_skipped_total',
       help: 'State frames not sent because the reader was slow (send buffer over the limit)',
       registers,
       collect() {
-        const now = room.broadcaster.stats.framesSkipped;
+        const now = room.stateStats.framesSkipped;
         if (now > self.lastSkipped) this.inc(now - self.lastSkipped);
         self.lastSkipped = now;
       },
@@ -114,6 +115,7 @@ export class ServerMetrics {
     this.resumeLatency = new Histogram({ name: 'tether_resume_latency_seconds', help: 'From the server noticing a drop to the resume (0 when it had not noticed yet)', registers, buckets: [0.1, 0.25, 0.5, 1, 2, 3, 5, 10, 20, 30, 60] });
     this.resumes = new Counter({ name: 'tether_resumes_total', help: 'Resume attempts by outcome', labelNames: ['outcome'], registers });
     this.disconnects = new Counter({ name: 'tether_disconnects_total', help: 'Players losing their connection, by kind (dropped = grace period started, left, grace_expired)', labelNames: ['kind'], registers });
+    this.redirects = new Counter({ name: 'tether_redirects_total', help: 'Players sent to the node that runs their world (moved)', registers });
     this.rejectedMsgs = new Counter({ name: 'tether_rejected_messages_total', help: 'Messages or connections refused, by reason', labelNames: ['reason'], registers });
     this.refusedConns = new Counter({ name: 'tether_connections_refused_total', help: 'TCP connections closed by the connection guard: server_full, address_full, first_request_timeout', labelNames: ['reason'], registers });
     new Gauge({ name: 'tether_tcp_connections', help: 'Open TCP connections to the HTTP port (WebSockets included)', registers, collect() { this.set(self.openConnections()); } });
@@ -156,6 +158,10 @@ export class ServerMetrics {
 
   resumeRefused(): void {
     this.resumes.inc({ outcome: 'refused' });
+  }
+
+  redirected(): void {
+    this.redirects.inc();
   }
 
   disconnected(kind: 'dropped' | 'left' | 'grace_expired'): void {

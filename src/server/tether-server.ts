@@ -11,6 +11,11 @@ import { systemClock } from '../shared/system-clock.js';
 import { tickMs } from '../shared/world-rules.js';
 import type { ServerConfig } from './config.js';
 import { Room } from './game/room.js';
+import { Lobby } from './game/lobby.js';
+import { LocalPlacement, type WorldSpec } from './game/local-placement.js';
+import { PasswordAttempts } from './game/password-attempts.js';
+import { LocalSessionRegistry } from './sessions/local-session-registry.js';
+import { handleWorldsRoute } from './net/worlds-route.js';
 import { TickLoop } from './game/tick-loop.js';
 import { BurstLog } from './burst-log.js';
 import { createLogger, type Logger } from './logger.js';
@@ -33,7 +38,10 @@ export interface TetherServer {
   readonly port: number;
   readonly host: string;
   readonly url: string;
+  /** The first configured world (tests and tools that play in one world). */
   readonly room: Room;
+  /** Every world of the process, and the door to them. */
+  readonly lobby: Lobby;
   readonly gateway: Gateway;
   readonly metrics: ServerMetrics;
   readonly connections: ConnectionGuard;
@@ -53,28 +61,57 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const storage = options.storage ?? (await openConfiguredStorage(config, logger, clock));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
-  const room = new Room(
+  // One session registry and one password-attempt ledger for every world of the process: a
+  // resume token finds its world through it, and more worlds do not mean more guesses.
+  const sessions = new LocalSessionRegistry(clock);
+  const passwordAttempts = new PasswordAttempts(logger, clock);
+  let metrics: ServerMetrics | null = null;
+  const openRoom = async (spec: WorldSpec): Promise<Room> => {
+    const r = new Room(
+      {
+        world: spec.name,
+        rules: config.rules,
+        graceMs: config.graceMs,
+        password: config.password,
+        chatMemoryLimit: config.chatHistoryLimit,
+        chatBurst: 5,
+        chatPerSecond: 1,
+        maxPlayers: spec.capacity,
+        maxGracePerAddress: config.maxGracePerAddress,
+        newProfilesPerAddressHour: config.newProfilesPerAddressHour,
+        joinsPerAddressMinute: config.joinsPerAddressMinute,
+      },
+      storage,
+      clock,
+      logger,
+      Math.random,
+      { sessions, passwordAttempts },
+    );
+    r.metrics = metrics;
+    await r.load();
+    return r;
+  };
+  const capacityOf = (c: number) => (c > 0 ? c : config.maxPlayers);
+  const placement = new LocalPlacement(
     {
-      rules: config.rules,
-      graceMs: config.graceMs,
-      password: config.password,
-      chatMemoryLimit: config.chatHistoryLimit,
-      chatBurst: 5,
-      chatPerSecond: 1,
-      maxPlayers: config.maxPlayers,
-      maxGracePerAddress: config.maxGracePerAddress,
-      newProfilesPerAddressHour: config.newProfilesPerAddressHour,
-      joinsPerAddressMinute: config.joinsPerAddressMinute,
+      configured: config.worlds.map((w) => ({ name: w.name, capacity: capacityOf(w.capacity) })),
+      capacity: config.maxPlayers,
+      maxWorlds: config.maxWorlds,
+      emptyCloseMs: 60_000,
     },
-    storage,
+    openRoom,
+    sessions,
     clock,
     logger,
   );
-  await room.load();
+  await placement.start();
+  const lobby = new Lobby(placement, logger);
+  const room = placement.rooms.get(config.worlds[0]!.name)!;
+
   await rekeyProfiles(storage.profiles, logger);
   const upkeep = async () => {
     try {
-      await expireProfiles(storage.profiles, config.profileExpiryDays, new Set(room.roster().map((p) => p.id)), Date.now(), logger);
+      await expireProfiles(storage.profiles, config.profileExpiryDays, new Set(lobby.roster().map((p) => p.id)), Date.now(), logger);
     } catch (err) {
       logger.log('error', 'profile_expiry_failed', { err: String(err) });
     }
@@ -95,12 +132,13 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       maxMessagesPerSecond: config.rules.tickRateHz * 10,
       stateWriter,
     },
-    room,
+    lobby,
     clock,
     logger,
   );
-  const metrics = new ServerMetrics(room, gateway, clock);
-  room.metrics = metrics;
+  metrics = new ServerMetrics(lobby, gateway, clock);
+  for (const r of placement.rooms.values()) r.metrics = metrics;
+  lobby.metrics = metrics;
   gateway.metrics = metrics;
   const staticFiles = new StaticFiles({
     root: config.publicDir,
@@ -114,8 +152,9 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     logger,
     clock,
   );
-  connections.onRefused = (reason) => metrics.connectionRefused(reason);
-  metrics.openConnections = () => connections.open;
+  const serverMetrics = metrics;
+  connections.onRefused = (reason) => serverMetrics.connectionRefused(reason);
+  serverMetrics.openConnections = () => connections.open;
   const hosts = new HostPolicy(configuredHostNames(config.host, config.publicUrl, config.allowedHosts));
   const admin = new AdminAuth(config.adminToken);
   const http: Server = createServer(
@@ -137,11 +176,12 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     },
   );
   const route = (req: IncomingMessage, res: ServerResponse): void => {
-    if (handleStatusRoute(req, res, room, metrics, admin, clock)) return;
+    if (handleStatusRoute(req, res, lobby, serverMetrics, admin, clock)) return;
     if (req.url === '/healthz') {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: room.playerCount }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: lobby.playerCount }));
       return;
     }
+    if (handleWorldsRoute(req, res, placement, (err) => logger.log('warn', 'worlds_route_failed', { err: String(err) }))) return;
     if (!staticFiles.handle(req, res)) res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' }).end('method not allowed');
   };
   connections.attach(http);
@@ -170,21 +210,22 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     try {
       const t0 = clock.now();
       try {
-        room.tick();
+        lobby.tick();
       } finally {
         // The tick's frames leave now, even if a recipient threw: held over to the next tick
         // they could land after control messages sent in between.
         stateWriter.flush();
       }
-      metrics.tick(clock.now() - t0);
+      serverMetrics.tick(clock.now() - t0);
     } catch (err) {
       logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
     }
   });
   tickLoop.start();
-  metrics.start();
+  serverMetrics.start();
   gateway.start();
-  const flush = repeat(clock, config.positionFlushMs, () => room.flushPositions());
+  const flush = repeat(clock, config.positionFlushMs, () => lobby.flushPositions());
+  const idleWorlds = repeat(clock, 5000, () => placement.closeIdle());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
@@ -194,17 +235,20 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     host: config.host,
     url: `http://${hostForUrl}:${port}`,
     room,
+    lobby,
     gateway,
-    metrics,
+    metrics: serverMetrics,
     connections,
     async stop(retryAfterMs = 1000) {
       if (stopped) return;
       stopped = true;
       tickLoop.stop();
-      metrics.stop();
+      serverMetrics.stop();
       flush.stop();
+      idleWorlds.stop();
       clearInterval(daily);
-      room.shutdown(retryAfterMs);
+      lobby.shutdown(retryAfterMs);
+      passwordAttempts.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
         // Give close frames a moment to leave, then cut whatever is still open.

@@ -19,6 +19,8 @@ export const CloseCode = {
   Replaced: 4016,
   /** The client gave up on this socket (silent too long) and is reconnecting on a new one. */
   ClientReconnecting: 4018,
+  /** The player's world runs elsewhere: a `moved` message said where; reconnect there at once. */
+  Moved: 4019,
 } as const;
 export type CloseCodeValue = (typeof CloseCode)[keyof typeof CloseCode];
 

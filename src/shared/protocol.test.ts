@@ -54,11 +54,12 @@ test('server messages decode with their schema', () => {
 
 test('the resume offer rides in the subprotocol list and parses back', () => {
   const protocols = subprotocolsFor({ resumeToken: 'x'.repeat(32), lastChatSeq: 42 });
-  assert.equal(protocols[0], 'tether.2');
+  assert.equal(protocols[0], 'tether.3');
+  assert.equal(protocols[1], 'tether.2', 'a server not yet upgraded still takes the client');
   assert.deepEqual(parseResumeOffer(protocols), { resumeToken: 'x'.repeat(32), lastChatSeq: 42 });
   assert.equal(parseResumeOffer(['tether.2']), null);
   assert.equal(parseResumeOffer(['tether.2', 'resume.short.1']), null);
-  assert.deepEqual(subprotocolsFor(null), ['tether.2']);
+  assert.deepEqual(subprotocolsFor(null), ['tether.3', 'tether.2']);
 });
 
 test('a refused message says which field broke which rule', () => {

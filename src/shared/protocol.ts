@@ -15,15 +15,17 @@
 import * as z from 'zod/mini';
 import { CHARACTER_COUNT, CHAT_MAX_CHARS, MAX_INPUTS_PER_MESSAGE } from './limits.js';
 import { DIR_MASK } from './movement.js';
+import { WORLD_NAME_MAX, isWorldName } from './world-names.js';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 /** The WebSocket subprotocol names the version; a resume token may ride along (see resume-offer). */
 export const SUBPROTOCOL = `tether.${PROTOCOL_VERSION}`;
 /**
- * Versions a server accepts, newest first. 2 only adds to 1 (binary inputs, `ping.rtt`,
- * `pong.held`), so a tether.1 client is served as before (docs/protocol.md, "Versions").
+ * Versions a server accepts, newest first. Each only adds to the one before (2: binary inputs,
+ * `ping.rtt`, `pong.held`; 3: worlds and `moved`), so older clients are served as before
+ * (docs/protocol.md, "Versions").
  */
-export const ACCEPTED_VERSIONS: readonly number[] = [2, 1];
+export const ACCEPTED_VERSIONS: readonly number[] = [3, 2, 1];
 
 /** An integer, optionally bounded (inclusive). */
 const int = (min?: number, max?: number) =>
@@ -34,6 +36,7 @@ const opt = z.optional;
 
 const seq = int(1, 0xffffffff);
 const token = z.string().check(z.regex(/^[A-Za-z0-9_-]{22,64}$/));
+const worldName = z.string().check(z.maxLength(WORLD_NAME_MAX), z.refine(isWorldName, 'invalid world name'));
 
 // ---- client -> server -------------------------------------------------------------------------
 
@@ -48,6 +51,11 @@ export const HelloSchema = z.object({
   lastChatSeq: opt(int(0)),
   /** Private servers only. */
   password: opt(str(256)),
+  /**
+   * The world to join (an invite link, or the world the player was in); absent: a quick join,
+   * the server picks a world with room. Since version 3.
+   */
+  world: opt(worldName),
 });
 
 /** One tick of held directions. The server consumes at most one input per player per tick. */
@@ -134,6 +142,8 @@ export const WelcomeSchema = z.object({
   /** The last input sequence number the server processed for this player (0: none). */
   ackSeq: int(),
   chatSeq: int(),
+  /** The world joined (since version 3): a client sends it in its next hello to come back here. */
+  world: opt(z.string()),
 });
 export type Welcome = z.infer<typeof WelcomeSchema>;
 
@@ -192,6 +202,8 @@ export const ErrorCodeSchema = z.enum([
   'too_many_new_names',
   /** Too many joins or resumes in a short time; the message says how long to wait. */
   'slow_down',
+  /** The world asked for does not exist and cannot be opened now (too many worlds). */
+  'world_unavailable',
   'already_joined',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCodeSchema>;
@@ -217,6 +229,17 @@ export const RestartingSchema = z.object({
   retryAfterMs: int(0),
 });
 
+/**
+ * The player's world runs on another node of the cluster (since version 3): reconnect to `url`
+ * (a WebSocket URL the cluster lists, see docs/protocol.md "Worlds and moving") with the same
+ * resume offer or hello, at once. The server closes the socket with 4019 right after.
+ */
+export const MovedSchema = z.object({
+  t: z.literal('moved'),
+  world: z.string(),
+  url: z.string().check(z.maxLength(512)),
+});
+
 export const ServerMessageSchema = z.discriminatedUnion('t', [
   WelcomeSchema,
   ResumeFailedSchema,
@@ -229,8 +252,30 @@ export const ServerMessageSchema = z.discriminatedUnion('t', [
   ErrorSchema,
   PongSchema,
   RestartingSchema,
+  MovedSchema,
 ]);
 export type ServerMessage = z.infer<typeof ServerMessageSchema>;
+
+// ---- HTTP -------------------------------------------------------------------------------------
+
+/** GET /worlds: the join screen's list, and the nodes a `moved` may send a client to. */
+export const WorldListSchema = z.object({
+  worlds: z.array(z.object({ name: z.string(), players: int(0), capacity: int(0) })).check(z.maxLength(10_000)),
+  /** WebSocket URLs of the cluster's nodes (empty in single-process mode). */
+  nodes: z.array(z.string().check(z.maxLength(512))).check(z.maxLength(1000)),
+});
+export type WorldList = z.infer<typeof WorldListSchema>;
+
+export function decodeWorldList(text: string): WorldList | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const parsed = WorldListSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
 
 // ---- decoding ---------------------------------------------------------------------------------
 

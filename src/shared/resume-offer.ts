@@ -7,6 +7,12 @@
  */
 import { SUBPROTOCOL } from './protocol.js';
 
+/**
+ * Offered after the current version: version 3 only adds to 2, so a server not yet upgraded (a
+ * rolling deploy reaches nodes one by one) still takes a new client instead of closing it.
+ */
+const ALSO_SPOKEN = ['tether.2'];
+
 const PREFIX = 'resume.';
 
 export interface ResumeOffer {
@@ -15,8 +21,8 @@ export interface ResumeOffer {
 }
 
 export function subprotocolsFor(offer: ResumeOffer | null): string[] {
-  if (!offer) return [SUBPROTOCOL];
-  return [SUBPROTOCOL, `${PREFIX}${offer.resumeToken}.${offer.lastChatSeq}`];
+  if (!offer) return [SUBPROTOCOL, ...ALSO_SPOKEN];
+  return [SUBPROTOCOL, ...ALSO_SPOKEN, `${PREFIX}${offer.resumeToken}.${offer.lastChatSeq}`];
 }
 
 export function parseResumeOffer(protocols: Iterable<string>): ResumeOffer | null {

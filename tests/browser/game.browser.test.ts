@@ -171,3 +171,32 @@ test('a ?net= page plays on its simulated profile and shows it', async () => {
   assert.deepEqual(await selfOf(weak.page), me);
   await weak.context.close();
 });
+
+test('worlds: an invite link joins its world; the join screen lists the worlds and how full they are; a reload stays in the world', async () => {
+  const invited = await fx.newPlayer('?world=Tea_House');
+  // The link is made canonical and offered even before the world exists.
+  await invited.page.locator('#join-world option[value="tea-house"]').waitFor({ state: 'attached' });
+  assert.equal(await invited.page.locator('#join-world').inputValue(), 'tea-house');
+  const me = await joinAs(invited, '茶客', 3);
+  assert.equal(await invited.page.evaluate(() => window.__tether!.client!.world), 'tea-house');
+
+  const other = await fx.newPlayer();
+  // The list is refreshed while the join screen shows: the new world appears with its player.
+  await other.page.locator('#join-world option[value="tea-house"]', { hasText: /1\/\d+/ }).waitFor({ state: 'attached', timeout: 10_000 });
+  const options = await other.page.locator('#join-world option').allInnerTexts();
+  assert.match(options[0]!, /Quick join/);
+  assert.ok(options.some((o) => o.startsWith('lobby ·')), options.join(' | '));
+  await other.page.screenshot({ path: join(RESULTS_DIR, 'join-worlds.png') });
+  // A quick join goes to the lobby, where the invited player is not.
+  const them = await joinAs(other, 'Passerby', 1);
+  assert.equal(await other.page.evaluate((id) => window.__tether!.client!.players.has(id), me.id), false);
+  assert.equal(await invited.page.evaluate((id) => window.__tether!.client!.players.has(id), them.id), false);
+
+  await invited.page.reload();
+  await invited.page.waitForFunction(() => window.__tether?.client?.status.kind === 'live' && window.__tether.client.world === 'tea-house', undefined, { timeout: 10_000 });
+  assert.equal((await selfOf(invited.page)).id, me.id);
+  assert.deepEqual(invited.errors, []);
+  assert.deepEqual(other.errors, []);
+  await invited.context.close();
+  await other.context.close();
+});

@@ -109,19 +109,28 @@ export function storageConformance(backend: StorageBackend): void {
 
   test('chat: recent is oldest first, bounded by its limit, and a repeated seq is kept once', async () => {
     const s = await openStore();
-    for (let seq = 1; seq <= 5; seq++) await s.chat.append(line(seq));
-    await s.chat.append(line(3, { text: 'a different text for seq 3' }));
-    assert.deepEqual(await s.chat.recent(3), [line(3), line(4), line(5)]);
-    assert.deepEqual((await s.chat.recent(100)).map((l) => l.seq), [1, 2, 3, 4, 5]);
+    for (let seq = 1; seq <= 5; seq++) await s.chat.append('lobby', line(seq));
+    await s.chat.append('lobby', line(3, { text: 'a different text for seq 3' }));
+    assert.deepEqual(await s.chat.recent('lobby', 3), [line(3), line(4), line(5)]);
+    assert.deepEqual((await s.chat.recent('lobby', 100)).map((l) => l.seq), [1, 2, 3, 4, 5]);
+  });
+
+  test('chat: each world has its own numbering and history', async () => {
+    const s = await openStore();
+    for (let seq = 1; seq <= 3; seq++) await s.chat.append('lobby', line(seq));
+    await s.chat.append('forest', line(1, { text: 'the forest line 1' }));
+    assert.deepEqual(await s.chat.recent('forest', 10), [line(1, { text: 'the forest line 1' })]);
+    assert.deepEqual((await s.chat.recent('lobby', 10)).map((l) => l.text), [line(1).text, line(2).text, line(3).text]);
+    assert.deepEqual(await s.chat.recent('nowhere', 10), []);
   });
 
   test('chat history survives close and open and is trimmed to its bound', async () => {
     const s = await openStore(50);
-    for (let seq = 1; seq <= 200; seq++) await s.chat.append(line(seq));
+    for (let seq = 1; seq <= 200; seq++) await s.chat.append('lobby', line(seq));
     await s.close();
     open.pop();
     const again = await openStore(50);
-    const kept = await again.chat.recent(1000);
+    const kept = await again.chat.recent('lobby', 1000);
     assert.equal(kept.at(-1)?.seq, 200);
     assert.ok(kept.length >= 50 && kept.length < 200, `trimmed to about the bound, kept ${kept.length}`);
   });

@@ -10,6 +10,12 @@ const LAST_KEY = 'tether.last.v1';
 export interface LastJoin {
   readonly name: string;
   readonly character: number;
+  /** The world joined (absent: a quick join, or from before worlds). */
+  readonly world?: string;
+}
+
+function worldOf(v: Record<string, unknown>): { world?: string } {
+  return typeof v['world'] === 'string' ? { world: v['world'] } : {};
 }
 
 function readJson(storage: Storage, key: string): unknown {
@@ -51,7 +57,7 @@ export function lastJoin(): LastJoin | null {
   if (typeof v !== 'object' || v === null) return null;
   const { name, character } = v as Record<string, unknown>;
   if (typeof name !== 'string' || typeof character !== 'number' || !Number.isInteger(character)) return null;
-  return { name, character };
+  return { name, character, ...worldOf(v as Record<string, unknown>) };
 }
 
 export function saveLastJoin(join: LastJoin): void {
@@ -69,7 +75,7 @@ export function tabJoin(): LastJoin | null {
     const v = JSON.parse(sessionStorage.getItem(TAB_KEY) ?? 'null') as unknown;
     if (typeof v !== 'object' || v === null) return null;
     const { name, character } = v as Record<string, unknown>;
-    return typeof name === 'string' && typeof character === 'number' ? { name, character } : null;
+    return typeof name === 'string' && typeof character === 'number' ? { name, character, ...worldOf(v as Record<string, unknown>) } : null;
   } catch {
     return null;
   }

@@ -11,6 +11,8 @@ export interface IndicatorSource {
   readonly status: LinkStatus;
   readonly rttMs: number;
   readonly netProfile: string | null;
+  /** The world the player is in (shown so it can be shared as ?world=NAME). */
+  readonly world?: string | undefined;
 }
 
 const STOP_REASONS: Readonly<Record<number, string>> = {
@@ -28,6 +30,7 @@ export class ConnectionIndicator {
   private readonly retry: HTMLButtonElement;
   private readonly rejoin: HTMLButtonElement;
   private readonly netBadge: HTMLElement;
+  private readonly worldName: HTMLElement;
   private shown = '';
 
   constructor(onRetry: () => void, onRejoin: () => void) {
@@ -37,10 +40,11 @@ export class ConnectionIndicator {
     this.retry = el('button', { className: 'small', text: 'Retry now', attrs: { type: 'button', id: 'retry-now' } });
     this.rejoin = el('button', { className: 'small', text: 'Rejoin', attrs: { type: 'button', id: 'rejoin' } });
     this.netBadge = el('span', { className: 'net-badge hidden', attrs: { id: 'net-badge', title: 'Simulated network profile (F2)' } });
+    this.worldName = el('div', { className: 'world-name hidden', attrs: { id: 'world-name', title: 'Your world: invite friends with ?world= and this name' } });
     this.retry.addEventListener('click', onRetry);
     this.rejoin.addEventListener('click', onRejoin);
     const head = el('div', { className: 'head' }, this.dot, this.label, this.netBadge);
-    this.root = el('div', { className: 'indicator panel', attrs: { id: 'net-indicator', role: 'status', 'aria-live': 'polite' } }, head, this.detail, this.retry, this.rejoin);
+    this.root = el('div', { className: 'indicator panel', attrs: { id: 'net-indicator', role: 'status', 'aria-live': 'polite' } }, head, this.worldName, this.detail, this.retry, this.rejoin);
   }
 
   update(src: IndicatorSource, nowMs: number): void {
@@ -59,6 +63,11 @@ export class ConnectionIndicator {
         break;
       case 'reconnecting': {
         state = 'reconnecting';
+        if (s.lastCode === CloseCode.Moved && s.attempt === 0) {
+          // Sent to the node that runs the world: a hand-over, not a failure.
+          label = 'moving to the world’s server…';
+          break;
+        }
         label = `reconnecting · attempt ${s.attempt}`;
         detail = s.nextRetryAtMs === null ? 'trying now…' : `next try in ${Math.max(0, (s.nextRetryAtMs - nowMs) / 1000).toFixed(1)} s`;
         break;
@@ -70,7 +79,8 @@ export class ConnectionIndicator {
         break;
     }
     const profile = src.netProfile && src.netProfile !== 'ideal' ? src.netProfile : '';
-    const key = `${state}|${label}|${detail}|${profile}`;
+    const world = src.world ?? '';
+    const key = `${state}|${label}|${detail}|${profile}|${world}`;
     if (key === this.shown) return;
     this.shown = key;
     this.root.dataset['state'] = state;
@@ -81,5 +91,7 @@ export class ConnectionIndicator {
     this.rejoin.classList.toggle('hidden', state !== 'stopped');
     this.netBadge.textContent = profile ? `net: ${profile}` : '';
     this.netBadge.classList.toggle('hidden', profile === '');
+    this.worldName.textContent = world ? `world · ${world}` : '';
+    this.worldName.classList.toggle('hidden', world === '');
   }
 }

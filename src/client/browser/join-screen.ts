@@ -1,6 +1,7 @@
 /**
  * The join screen: a name (prefilled with the last one used, or a suggestion like "葬爱·3F9A"),
- * one of six characters shown as previews drawn from their sprite sheets, and a Join button.
+ * one of six characters shown as previews drawn from their sprite sheets, a world (quick join,
+ * or one of the listed worlds with how full it is; an invite link picks it), and a Join button.
  * Client-side name problems and the server's refusals (invalid, taken, wrong password) are shown
  * inline under the name field. The character picker is a radio group: click, or arrow keys.
  */
@@ -17,7 +18,17 @@ export function suggestName(random: () => number = Math.random): string {
 export interface JoinChoice {
   readonly name: string;
   readonly character: number;
+  /** Absent: a quick join (the server picks a world with room). */
+  readonly world?: string;
 }
+
+export interface WorldEntry {
+  readonly name: string;
+  readonly players: number;
+  readonly capacity: number;
+}
+
+const QUICK = '';
 
 export class JoinScreen {
   readonly root: HTMLElement;
@@ -26,8 +37,11 @@ export class JoinScreen {
   private readonly status: HTMLElement;
   private readonly button: HTMLButtonElement;
   private readonly previews: Array<{ button: HTMLButtonElement; ctx: CanvasRenderingContext2D | null }> = [];
+  private readonly worldSelect: HTMLSelectElement;
   private character: number;
   private timer: number | null = null;
+  /** The world chosen (QUICK: a quick join); kept while the list is refreshed. */
+  private world: string;
 
   constructor(
     private readonly assets: Assets,
@@ -35,6 +49,10 @@ export class JoinScreen {
     private readonly onJoin: (choice: JoinChoice) => void,
   ) {
     this.character = Math.min(Math.max(0, initial.character), CHARACTER_COUNT - 1);
+    this.world = initial.world ?? QUICK;
+    this.worldSelect = el('select', { attrs: { id: 'join-world', 'aria-label': 'World' } });
+    this.worldSelect.addEventListener('change', () => (this.world = this.worldSelect.value));
+    this.setWorlds([]);
     this.nameInput = el('input', { attrs: { id: 'join-name', type: 'text', maxlength: '64', autocomplete: 'off', spellcheck: 'false', 'aria-describedby': 'join-error' } });
     this.nameInput.value = initial.name;
     this.error = el('div', { className: 'error', attrs: { id: 'join-error', role: 'alert', 'aria-live': 'assertive' } });
@@ -61,6 +79,8 @@ export class JoinScreen {
       this.error,
       el('div', { className: 'label', text: 'Choose a character' }),
       picker,
+      el('label', { text: 'World', attrs: { for: 'join-world' } }),
+      this.worldSelect,
       this.button,
       this.status,
       el('p', { className: 'keys keys-desktop', text: 'Arrows / WASD to walk · Enter to chat · F3 debug · F2 network' }),
@@ -95,6 +115,20 @@ export class JoinScreen {
     this.nameInput.setAttribute('aria-invalid', message ? 'true' : 'false');
   }
 
+  /** The worlds the server lists; the chosen one stays chosen (an invited one is kept if unlisted). */
+  setWorlds(worlds: readonly WorldEntry[]): void {
+    const options: HTMLOptionElement[] = [el('option', { text: 'Quick join: any world with room', attrs: { value: QUICK } })];
+    for (const w of worlds) {
+      const full = w.players >= w.capacity;
+      options.push(el('option', { text: `${w.name} · ${w.players}/${w.capacity}${full ? ' · full' : ''}`, attrs: { value: w.name } }));
+    }
+    if (this.world !== QUICK && !worlds.some((w) => w.name === this.world)) {
+      options.push(el('option', { text: `${this.world} · invited`, attrs: { value: this.world } }));
+    }
+    this.worldSelect.replaceChildren(...options);
+    this.worldSelect.value = this.world;
+  }
+
   setStatus(message: string): void {
     this.status.textContent = message;
   }
@@ -114,7 +148,7 @@ export class JoinScreen {
     }
     this.showError('');
     this.setBusy(true);
-    this.onJoin({ name: checked.name, character: this.character });
+    this.onJoin({ name: checked.name, character: this.character, ...(this.world !== QUICK ? { world: this.world } : {}) });
   }
 
   private select(i: number, focus: boolean): void {

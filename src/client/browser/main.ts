@@ -26,6 +26,8 @@ import { Renderer } from './renderer.js';
 import { buildScene, type Scene } from './scene.js';
 import { TouchJoystick } from './touch-joystick.js';
 import { TouchLayout } from './touch-layout.js';
+import { WorldListSource } from './world-list.js';
+import { normalizeWorldName } from '../../shared/world-names.js';
 import type { LinkStatus } from '../core/connection.js';
 
 /** A chat line older than this (history replayed on join) goes to the log but gets no bubble. */
@@ -89,7 +91,16 @@ async function boot(): Promise<void> {
   const debug = new DebugOverlay();
   const netPanel = new NetPanel(net.network, (p) => chat.note(`Network profile for this tab: ${p}`), net.warning, net.seed);
   const last = lastJoin();
-  const join = new JoinScreen(assets, last ?? { name: suggestName(), character: Math.floor(Math.random() * CHARACTER_COUNT) }, (choice) => startClient(choice));
+  // An invite link (?world=NAME) picks the world; otherwise the join screen offers a quick join.
+  const invited = normalizeWorldName(params.get('world') ?? '') ?? undefined;
+  const initial = last ?? { name: suggestName(), character: Math.floor(Math.random() * CHARACTER_COUNT) };
+  const join = new JoinScreen(assets, { name: initial.name, character: initial.character, ...(invited ? { world: invited } : {}) }, (choice) => startClient(choice));
+  const worldList = new WorldListSource((list) => join.setWorlds(list.worlds));
+  void worldList.refresh();
+  const refreshWorlds = window.setInterval(() => {
+    if (!inGame) void worldList.refresh();
+  }, 5000);
+  void refreshWorlds;
   const hudLayer = el('div', { className: 'hud hidden', attrs: { id: 'hud' } }, hud.root, chat.root, debug.root, toast, touch.chatButton, joystick.root);
   ui.append(hudLayer, netPanel.root, join.root);
   join.show();
@@ -127,8 +138,13 @@ async function boot(): Promise<void> {
 
   function startClient(choice: JoinChoice): void {
     client?.dispose();
+    const home = defaultSocketUrl();
     const c = new TetherClient({
-      url: defaultSocketUrl(),
+      url: home,
+      world: choice.world,
+      // A cluster sends a player to the node that runs its world: only to nodes it lists.
+      mayMoveTo: (url) => url === home || worldList.knows(url),
+      fallbackUrls: () => worldList.current.nodes,
       transport: net.factory,
       clock: systemClock,
       name: choice.name,
@@ -147,8 +163,11 @@ async function boot(): Promise<void> {
       welcomed = true;
       restored = null;
       checkForNewVersion();
-      saveLastJoin(choice);
-      saveTabJoin(choice);
+      // A reload comes back into the same world; the join screen offers it next time.
+      const joined = { name: choice.name, character: choice.character, ...(w.world !== undefined ? { world: w.world } : {}) };
+      saveLastJoin(joined);
+      saveTabJoin(joined);
+      void worldList.refresh();
       chat.setSelf(w.you.id, w.you.name);
       renderer.setWorld(w.rules.widthUnits, w.rules.heightUnits);
       if (!inGame) enterGame();
@@ -274,7 +293,7 @@ async function boot(): Promise<void> {
     }
     renderer.draw(now, scene.sprites, scene.focus, bubbles);
     saveWorld(now);
-    if (client) hud.update({ status: shownStatus(client.status), rttMs: client.serverClock.rttMs, netProfile: net.network.profileName }, now);
+    if (client) hud.update({ status: shownStatus(client.status), rttMs: client.serverClock.rttMs, netProfile: net.network.profileName, world: client.world }, now);
     debug.update(client, now, renderer.fps, net.network.profileName);
     requestAnimationFrame(frame);
   };

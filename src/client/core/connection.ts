@@ -41,7 +41,8 @@ export interface ConnectionEvents {
 }
 
 export interface ConnectionOptions {
-  readonly url: string;
+  /** Where each attempt goes (asked again for every socket: a client may be moved or fall back). */
+  readonly url: string | (() => string);
   readonly transport: TransportFactory;
   readonly clock: Clock;
   readonly random: () => number;
@@ -64,6 +65,8 @@ export class ReconnectingConnection extends Emitter<ConnectionEvents> {
   private connectStartedMs = 0;
   private lastPingMs = 0;
   private minNextDelayMs = 0;
+  /** Whether the current socket opened (false when it closed while connecting). */
+  private opened = false;
   private readonly backoff: BackoffOptions;
   private readonly liveness: LivenessOptions;
 
@@ -102,6 +105,23 @@ export class ReconnectingConnection extends Emitter<ConnectionEvents> {
     this.setStatus({ kind: 'live' });
   }
 
+  /**
+   * The server said the world is on another node (`moved`): this socket is let go and one to
+   * wherever `url` now points opens at once, without backoff (being sent on is not a failure).
+   */
+  moveNow(): void {
+    if (this.status.kind === 'stopped') return;
+    if (this.retryTimer) this.opts.clock.clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.setStatus({ kind: 'reconnecting', attempt: this.attempt, nextRetryAtMs: null, lastCode: CloseCode.Moved, lastReason: 'moved' });
+    this.openSocket();
+  }
+
+  /** Whether the socket that dropped last had opened before it did (false: it never connected). */
+  get lastSocketOpened(): boolean {
+    return this.opened;
+  }
+
   /** The server asked for a pause before reconnecting (restart, overload). */
   delayNextRetry(ms: number): void {
     this.minNextDelayMs = ms;
@@ -134,11 +154,14 @@ export class ReconnectingConnection extends Emitter<ConnectionEvents> {
     else this.setStatus({ ...this.status, attempt, nextRetryAtMs: null });
     this.connectStartedMs = this.opts.clock.now();
     this.isOpen = false;
+    this.opened = false;
     this.socketsOpened++;
-    const transport = this.opts.transport(this.opts.url, this.opts.protocols(), {
+    const url = typeof this.opts.url === 'string' ? this.opts.url : this.opts.url();
+    const transport = this.opts.transport(url, this.opts.protocols(), {
       onOpen: () => {
         if (this.transport !== transport) return;
         this.isOpen = true;
+        this.opened = true;
         this.lastHeardMs = this.opts.clock.now();
         this.emit('open');
       },

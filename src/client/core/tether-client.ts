@@ -44,8 +44,20 @@ import { RemotePlayerView } from './world-view.js';
 import type { TransportFactory } from './transport.js';
 
 export interface TetherClientOptions {
-  /** WebSocket URL of the server, e.g. ws://127.0.0.1:5000/ws */
+  /**
+   * WebSocket URL of the server, e.g. ws://127.0.0.1:5000/ws: the home node, where the client
+   * comes back to when the node it was sent to cannot be reached.
+   */
   readonly url: string;
+  /** The world to join (an invite link); absent: a quick join, the server picks one with room. */
+  readonly world?: string | undefined;
+  /**
+   * Whether a `moved` may send this client to `url` (a cluster lists its nodes' URLs at /worlds).
+   * Default: only to the home URL's own host and port.
+   */
+  readonly mayMoveTo?: (url: string) => boolean;
+  /** More nodes to try when both the node the client was sent to and the home node fail. */
+  readonly fallbackUrls?: () => readonly string[];
   readonly transport: TransportFactory;
   readonly clock: Clock;
   readonly name: string;
@@ -83,6 +95,16 @@ export interface TetherClientEvents {
   snapshot: (snapshot: Snapshot) => void;
 }
 
+/**
+ * Same scheme, host and port: a move that stays where the client already was. (By hand: the
+ * client core runs where neither the DOM's nor Node's URL is declared.)
+ */
+export function sameEndpoint(a: string, b: string): boolean {
+  const origin = (u: string) => /^(wss?:\/\/[^/?#]+)/i.exec(u)?.[1]?.toLowerCase();
+  const x = origin(a);
+  return x !== undefined && x === origin(b);
+}
+
 export class TetherClient extends Emitter<TetherClientEvents> {
   readonly connection: ReconnectingConnection;
   readonly serverClock = new ServerClock();
@@ -102,6 +124,13 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   /** Session secrets; the resume token is kept only in memory (and the browser's sessionStorage). */
   resumeToken: string | null = null;
   accountToken: string | undefined;
+  /** The world the client is in (from the welcome), or is going to. */
+  world: string | undefined;
+  /** Where the next socket goes: the home URL, or the node a `moved` sent us to. */
+  currentUrl: string;
+  /** `moved` messages followed, and refused (an URL the cluster does not list). */
+  moves = 0;
+  movesRefused = 0;
   /** The playhead for other players: adaptive playback delay from measured arrival jitter. */
   readonly playback: PlaybackClock;
   /** Where to draw everyone this frame (render-state.ts): the renderer's one call. */
@@ -121,6 +150,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
 
   constructor(private readonly opts: TetherClientOptions) {
     super();
+    this.world = opts.world;
+    this.currentUrl = opts.url;
     this.random = opts.random ?? Math.random;
     this.inputs = new InputTicker(opts.inputFlushTicks);
     this.outbox = new ChatOutbox({
@@ -137,7 +168,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       if (this.rules) this.playback.onFrame((s.tick * 1000) / this.rules.tickRateHz, this.opts.clock.now());
     });
     this.connection = new ReconnectingConnection({
-      url: opts.url,
+      url: () => this.nextUrl(),
       transport: opts.transport,
       clock: opts.clock,
       random: this.random,
@@ -312,7 +343,41 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       case 'restarting':
         this.connection.delayNextRetry(msg.retryAfterMs);
         return;
+      case 'moved':
+        return this.onMoved(msg.world, msg.url);
     }
+  }
+
+  /**
+   * The world runs on another node: reconnect there at once with the same resume offer (or a
+   * hello for that world). Only to URLs the cluster lists; anything else is treated as a drop,
+   * and the client comes back through its home node.
+   */
+  private onMoved(world: string, url: string): void {
+    const allowed = this.opts.mayMoveTo ? this.opts.mayMoveTo(url) : sameEndpoint(url, this.opts.url);
+    if (!allowed) {
+      this.movesRefused++;
+      this.currentUrl = this.opts.url;
+      return;
+    }
+    this.moves++;
+    if (this.selfId === null || this.resumeToken === null) this.world = world;
+    this.currentUrl = url;
+    this.connection.moveNow();
+  }
+
+  /**
+   * Where the next socket goes. After a socket that never opened (its node is down or
+   * unreachable) the client tries the next of its home node and the cluster's other nodes, in
+   * turn: any node routes it to its world.
+   */
+  private nextUrl(): string {
+    const c = this.connection;
+    if (c && c.socketsOpened > 0 && !c.lastSocketOpened) {
+      const list = [...new Set([this.opts.url, ...(this.opts.fallbackUrls?.() ?? [])])];
+      this.currentUrl = list[(list.indexOf(this.currentUrl) + 1) % list.length]!;
+    }
+    return this.currentUrl;
   }
 
   private onWelcome(w: Welcome): void {
@@ -332,6 +397,12 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       this.emit('account', w.you.name, w.accountToken);
     }
     this.rules = w.rules;
+    // Chat is numbered per world: a welcome into another world starts its numbering afresh.
+    if (w.world !== undefined && this.world !== undefined && w.world !== this.world) {
+      this.lastChatSeq = undefined;
+      this.chatLog.length = 0;
+    }
+    if (w.world !== undefined) this.world = w.world;
     if (this.lastChatSeq !== undefined && w.chatSeq < this.lastChatSeq) this.lastChatSeq = undefined;
     // The roster is replaced whole: anyone who left while we were away is simply not in it. In
     // a crowded world the rest of it streams in (roster-sync.ts); pruned once it is complete.
@@ -420,6 +491,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       ...(this.accountToken ? { accountToken: this.accountToken } : {}),
       ...(this.lastChatSeq !== undefined ? { lastChatSeq: this.lastChatSeq } : {}),
       ...(this.opts.password ? { password: this.opts.password } : {}),
+      ...(this.world !== undefined ? { world: this.world } : {}),
     });
   }
 

@@ -12,7 +12,7 @@ test('chat survives a restart: seq continues, history replays, a resend is not p
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const path = join(dir, 'chat.sqlite');
   const first = openSqliteStorage({ path, chatHistoryLimit: 100 });
-  const log1 = new LocalChatLog(first.chat, 100, createMemoryLogger());
+  const log1 = new LocalChatLog(first.chat, 'lobby', 100, createMemoryLogger());
   await log1.load();
   const a = await log1.post({ from: 1, name: 'A', clientId: 'id-1', text: 'hello', atMs: 1000 });
   const b = await log1.post({ from: 2, name: 'B', clientId: 'id-1', text: 'hi', atMs: 1001 });
@@ -22,7 +22,7 @@ test('chat survives a restart: seq continues, history replays, a resend is not p
 
   const second = openSqliteStorage({ path, chatHistoryLimit: 100 });
   t.after(() => second.close());
-  const log2 = new LocalChatLog(second.chat, 100, createMemoryLogger());
+  const log2 = new LocalChatLog(second.chat, 'lobby', 100, createMemoryLogger());
   await log2.load();
   assert.equal(log2.lastSeq, 2);
   assert.deepEqual(log2.after(0, 10).map((l) => l.text), ['hello', 'hi']);
@@ -38,7 +38,7 @@ test('a resend is recognised after the player left for good and rejoined, until 
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const storage = openSqliteStorage({ path: join(dir, 'chat.sqlite'), chatHistoryLimit: 100 });
   t.after(() => storage.close());
-  const log = new LocalChatLog(storage.chat, 100, createMemoryLogger());
+  const log = new LocalChatLog(storage.chat, 'lobby', 100, createMemoryLogger());
   await log.load();
   const first = await log.post({ from: 7, name: 'Away', clientId: 'line-1', text: 'are you there?', atMs: 1000 });
   // Player 7's grace expires and others keep talking (more than the in-memory history holds).

@@ -28,12 +28,14 @@ export class LocalChatLog implements ChatLog {
 
   constructor(
     private readonly store: ChatStore,
+    /** The world whose chat this is. */
+    private readonly world: string,
     private readonly memoryLimit: number,
     private readonly logger: Logger,
   ) {}
 
   async load(): Promise<void> {
-    const lines = await this.store.recent(this.memoryLimit);
+    const lines = await this.store.recent(this.world, this.memoryLimit);
     this.history.push(...lines);
     this.seq = lines.at(-1)?.seq ?? 0;
     // Clients resend unacknowledged lines after a restart too: remember who already said what.
@@ -52,7 +54,7 @@ export class LocalChatLog implements ChatLog {
     this.history.push(line);
     if (this.history.length > this.memoryLimit) this.history.shift();
     this.remember(line);
-    this.store.append(line).catch((err: unknown) => this.logger.log('error', 'chat_store_failed', { seq: line.seq, err: String(err) }));
+    this.store.append(this.world, line).catch((err: unknown) => this.logger.log('error', 'chat_store_failed', { world: this.world, seq: line.seq, err: String(err) }));
     return { line, fresh: true };
   }
 

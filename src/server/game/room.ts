@@ -27,6 +27,7 @@ import type { Facing } from '../../shared/movement.js';
 import { PROTOCOL_VERSION, type Hello, type PlayerInfo } from '../../shared/protocol.js';
 import type { ResumeOffer } from '../../shared/resume-offer.js';
 import type { WorldRules } from '../../shared/world-rules.js';
+import { DEFAULT_WORLD } from '../../shared/world-names.js';
 import type { ChatLog } from '../chat/chat-log.js';
 import { LocalChatLog } from '../chat/local-chat-log.js';
 import { DEFAULT_REPLAY_LIMITS, ReplayPolicy } from '../chat/replay-policy.js';
@@ -55,13 +56,15 @@ export { MAX_PASSWORD_TRIES } from './admission.js';
 const DRIP_BYTES_PER_TICK = 4 * 1024;
 
 export interface RoomOptions {
+  /** The world's name (docs/protocol.md, "Worlds"); default DEFAULT_WORLD. */
+  readonly world?: string;
   readonly rules: WorldRules;
   readonly graceMs: number;
   readonly password: string;
   readonly chatMemoryLimit: number;
   readonly chatBurst: number;
   readonly chatPerSecond: number;
-  /** Bodies in the world, live or in grace (default 5000). */
+  /** Bodies in the world, live or in grace (default 5000): the world's capacity. */
   readonly maxPlayers?: number;
   /** Bodies in grace per address (default 8). */
   readonly maxGracePerAddress?: number;
@@ -76,6 +79,8 @@ export interface RoomSeams {
   readonly sessions?: SessionRegistry;
   readonly chatLog?: ChatLog;
   readonly fanOut?: FanOut;
+  /** Shared by every world of a process, so more worlds do not mean more guesses. */
+  readonly passwordAttempts?: PasswordAttempts;
 }
 
 export interface RoomMetrics {
@@ -85,6 +90,8 @@ export interface RoomMetrics {
 }
 
 export class Room {
+  /** The world's name. */
+  readonly name: string;
   readonly world: World;
   readonly broadcaster = new StateBroadcaster();
   private readonly members = new Map<number, Member>();
@@ -104,6 +111,7 @@ export class Room {
   private readonly fanOutPorts = new WeakMap<PlayerPort, PlayerPort>();
   /** Wrong passwords per client address, with backoff (password-attempts.ts). */
   readonly passwordAttempts: PasswordAttempts;
+  private readonly ownsPasswordAttempts: boolean;
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: RoomMetrics | null = null;
@@ -116,11 +124,13 @@ export class Room {
     random: () => number = Math.random,
     seams: RoomSeams = {},
   ) {
+    this.name = opts.world ?? DEFAULT_WORLD;
     this.world = new World(opts.rules);
     this.sessions = seams.sessions ?? new LocalSessionRegistry(clock);
-    this.chatLog = seams.chatLog ?? new LocalChatLog(storage.chat, opts.chatMemoryLimit, logger);
+    this.chatLog = seams.chatLog ?? new LocalChatLog(storage.chat, this.name, opts.chatMemoryLimit, logger);
     this.fanOut = seams.fanOut ?? new LocalFanOut();
-    this.passwordAttempts = new PasswordAttempts(logger, clock);
+    this.ownsPasswordAttempts = !seams.passwordAttempts;
+    this.passwordAttempts = seams.passwordAttempts ?? new PasswordAttempts(logger, clock);
     const joinsPerMinute = opts.joinsPerAddressMinute ?? 240;
     this.replay = new ReplayPolicy(this.chatLog, chatBytes, {
       ...DEFAULT_REPLAY_LIMITS,
@@ -154,6 +164,16 @@ export class Room {
 
   get playerCount(): number {
     return this.members.size;
+  }
+
+  /** Bodies the world may hold (its capacity). */
+  get capacity(): number {
+    return this.opts.maxPlayers ?? 5000;
+  }
+
+  /** Whether the player has a body here (live or in its grace period). */
+  has(playerId: number): boolean {
+    return this.members.has(playerId);
   }
 
   get inGraceCount(): number {
@@ -324,6 +344,7 @@ export class Room {
       serverTimeMs: this.clock.now(),
       ackSeq: wb.ackSeq,
       chatSeq: this.chat.lastSeq,
+      world: this.name,
     });
     // What was pending belonged to an older connection's welcome.
     this.drip.cancel(member.id);
@@ -376,16 +397,35 @@ export class Room {
     });
   }
 
-  private remove(member: Member, reason: LeaveReason): void {
+  private remove(member: Member, reason: LeaveReason, endSession = true): void {
     this.positions.save([member.id]);
     this.world.remove(member.id);
     this.members.delete(member.id);
     this.grace.left(member.id);
     this.drip.cancel(member.id);
     this.replay.sessionClosed(member.id);
-    this.sessions.close(member.id);
+    if (endSession) this.sessions.close(member.id);
     this.presence.left(member.id, reason);
-    this.logger.log('info', 'leave', { player: member.id, name: member.name, reason });
+    this.logger.log('info', 'leave', { player: member.id, name: member.name, reason, world: this.name });
+  }
+
+  /**
+   * The player went to another world of this process: its body here goes (others see it leave),
+   * and a tab still playing here is closed as taken over. Its session is the new world's now, so
+   * it is left alone.
+   */
+  evict(playerId: number): void {
+    const member = this.members.get(playerId);
+    if (!member) return;
+    const port = member.port;
+    if (port) {
+      const visit = this.visits.get(port);
+      if (visit) visit.member = null;
+      this.fanOut.detach(member.id, this.fanOutPort(member.id, port));
+      member.port = null;
+      port.close(CloseCode.TakenOver, 'taken over: this player joined another world');
+    }
+    this.remove(member, 'closed', false);
   }
 
   leave(port: PlayerPort): void {
@@ -447,7 +487,7 @@ export class Room {
 
   /** Shutdown: everyone is told to come back after `retryAfterMs`; positions are saved. */
   shutdown(retryAfterMs: number): void {
-    this.passwordAttempts.close();
+    if (this.ownsPasswordAttempts) this.passwordAttempts.close();
     this.shuttingDown = true;
     this.sessions.shutdown();
     for (const m of this.members.values()) {

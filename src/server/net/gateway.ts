@@ -22,7 +22,7 @@ import { MAX_FRAME_BYTES } from '../../shared/limits.js';
 import { ACCEPTED_VERSIONS, decodeClientMessage, encodeMessage, type ClientMessage } from '../../shared/protocol.js';
 import { decodeInputFrame } from '../../shared/input-codec.js';
 import { parseResumeOffer } from '../../shared/resume-offer.js';
-import type { Room } from '../game/room.js';
+import type { Lobby } from '../game/lobby.js';
 import type { Logger } from '../logger.js';
 import { ClientLink } from './client-link.js';
 import { addressKey } from './client-address.js';
@@ -58,7 +58,7 @@ export class Gateway {
 
   constructor(
     private readonly opts: GatewayOptions,
-    private readonly room: Room,
+    private readonly lobby: Lobby,
     private readonly clock: Clock,
     private readonly logger: Logger,
   ) {
@@ -118,7 +118,7 @@ export class Gateway {
   }
 
   private accept(ws: WebSocket, req: IncomingMessage, addr: string, key: string): void {
-    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock, this.logger, this.opts.stateWriter ?? directStateWriter, () => this.room.playerIdOf(link), key);
+    const link: ClientLink = new ClientLink(this.nextConnId++, addr, ws, this.clock, this.logger, this.opts.stateWriter ?? directStateWriter, () => this.lobby.playerIdOf(link), key);
     this.links.add(link);
     this.perAddress.set(key, (this.perAddress.get(key) ?? 0) + 1);
     let windowStart = this.clock.now();
@@ -170,14 +170,14 @@ export class Gateway {
       this.logger.log('debug', 'close', { conn: link.connId, code, reason: reason.toString().slice(0, 80) });
       // An event listener that throws would be an uncaught exception: contain it here.
       try {
-        this.room.disconnected(link, onPurpose, code);
+        this.lobby.disconnected(link, onPurpose, code);
       } catch (err) {
         this.logger.log('error', 'disconnect_failed', { conn: link.connId, err: err instanceof Error ? err.stack : String(err) });
       }
     });
 
     const helloTimer = this.clock.setTimeout(() => {
-      if (this.room.playerIdOf(link) === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
+      if (this.lobby.playerIdOf(link) === null && !link.closed) this.violation(link, CloseCode.HelloTimeout, 'no hello within the time limit');
     }, this.opts.helloTimeoutMs);
 
     if (!ACCEPTED_VERSIONS.includes(version)) {
@@ -185,7 +185,7 @@ export class Gateway {
       return this.violation(link, CloseCode.VersionMismatch, `protocol version mismatch: server speaks ${speaks}, client offered ${ws.protocol || 'none'}`);
     }
     const offer = parseResumeOffer(protocolsOf(req));
-    if (offer) this.room.tryResume(link, offer).catch((err: unknown) => this.internalError(link, err));
+    if (offer) this.lobby.tryResume(link, offer).catch((err: unknown) => this.internalError(link, err));
   }
 
   /** The validation boundary: every inbound text frame passes here (binary ones: handleBinary). */
@@ -206,7 +206,7 @@ export class Gateway {
     const decoded = decodeInputFrame(rawBytes(data));
     if (!decoded.ok) return this.violation(link, CloseCode.ProtocolViolation, decoded.detail);
     try {
-      this.room.inputRuns(link, decoded.firstSeq, decoded.runs);
+      this.lobby.inputRuns(link, decoded.firstSeq, decoded.runs);
     } catch (err) {
       this.internalError(link, err);
     }
@@ -215,14 +215,14 @@ export class Gateway {
   private dispatch(link: ClientLink, msg: ClientMessage, version: number): void {
     switch (msg.t) {
       case 'hello':
-        this.room.join(link, msg).catch((err: unknown) => this.internalError(link, err));
+        this.lobby.join(link, msg).catch((err: unknown) => this.internalError(link, err));
         return;
       case 'input':
-        return this.room.inputRuns(link, msg.seq, [msg.dirs, 1]);
+        return this.lobby.inputRuns(link, msg.seq, [msg.dirs, 1]);
       case 'inputs':
-        return this.room.input(link, msg.first, msg.dirs);
+        return this.lobby.input(link, msg.first, msg.dirs);
       case 'chat':
-        if (this.room.allowChat(link, msg.id)) this.room.say(link, msg.id, msg.text);
+        if (this.lobby.allowChat(link, msg.id)) this.lobby.say(link, msg.id, msg.text);
         return;
       case 'ping': {
         if (msg.rtt !== undefined) {
@@ -230,18 +230,18 @@ export class Gateway {
           this.metrics?.rtt(msg.rtt);
         }
         const answeredMs = this.clock.now();
-        const tick = this.room.world.tick;
+        const tick = this.lobby.tickOf(link);
         const pong = (heldMs: number) => ({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick, held: heldMs }) as const;
         // A joined link gets a state frame every tick: the pong rides in its write, saying how
         // long it waited. Before joining there is no state frame to ride with, and a tether.1
         // client does not know `held`: both are answered at once, as version 1 promised.
         if (version < 2) link.send({ t: 'pong', id: msg.id, ct: msg.ct, st: answeredMs, tick });
-        else if (this.room.playerIdOf(link) === null) link.send(pong(0));
+        else if (this.lobby.playerIdOf(link) === null) link.send(pong(0));
         else link.sendLater(() => encodeMessage(pong(Math.round(this.clock.now() - answeredMs))));
         return;
       }
       case 'leave':
-        return this.room.leave(link);
+        return this.lobby.leave(link);
       default: {
         const never: never = msg;
         return never;
@@ -258,14 +258,14 @@ export class Gateway {
   }
 
   private internalError(link: ClientLink, err: unknown): void {
-    this.logger.log('error', 'handler_failed', { conn: link.connId, player: this.room.playerIdOf(link), err: err instanceof Error ? err.stack : String(err) });
+    this.logger.log('error', 'handler_failed', { conn: link.connId, player: this.lobby.playerIdOf(link), err: err instanceof Error ? err.stack : String(err) });
     link.close(CloseCode.InternalError, 'internal error');
   }
 
   private violation(link: ClientLink, code: number, reason: string, figures: Record<string, number> = {}): void {
     this.rejected++;
     this.metrics?.rejected(closeCodeName(code));
-    this.logger.log('warn', 'rejected', { conn: link.connId, player: this.room.playerIdOf(link), code, reason, addr: link.remoteAddress, ...figures });
+    this.logger.log('warn', 'rejected', { conn: link.connId, player: this.lobby.playerIdOf(link), code, reason, addr: link.remoteAddress, ...figures });
     link.close(code, reason);
   }
 
@@ -284,7 +284,7 @@ export class Gateway {
       const probe = link.closed ? null : link.reads.due(link.bytesOut, now);
       if (probe) link.probe(probe);
       if (now - link.lastHeardMs > this.opts.deadAfterMs) {
-        this.logger.log('info', 'link_dead', { conn: link.connId, player: this.room.playerIdOf(link), silentMs: Math.round(now - link.lastHeardMs) });
+        this.logger.log('info', 'link_dead', { conn: link.connId, player: this.lobby.playerIdOf(link), silentMs: Math.round(now - link.lastHeardMs) });
         link.terminate();
       } else if (now - link.lastHeardMs >= this.opts.heartbeatMs) {
         if (link.pingSentMs === 0) link.pingSentMs = now;

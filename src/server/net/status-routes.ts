@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Clock } from '../../shared/clock.js';
-import type { Room } from '../game/room.js';
+import type { Lobby } from '../game/lobby.js';
 import { ClientLink } from './client-link.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { AdminAuth } from './admin-auth.js';
@@ -32,7 +32,7 @@ function asset(file: string): string {
   return text;
 }
 
-export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Room, metrics: ServerMetrics, auth: AdminAuth, clock: Clock): boolean {
+export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Lobby, metrics: ServerMetrics, auth: AdminAuth, clock: Clock): boolean {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://x');
@@ -74,25 +74,27 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
   }
 }
 
-export function statusJson(room: Room, metrics: ServerMetrics, windowMs: number, clock: Clock, withIps = false): unknown {
+export function statusJson(room: Lobby, metrics: ServerMetrics, windowMs: number, clock: Clock, withIps = false): unknown {
   const players = room.roster().map((p) => ({
     id: p.id,
     name: p.name,
     character: p.character,
+    world: p.world,
     state: p.port ? 'live' : 'reconnecting',
     rttMs: p.port instanceof ClientLink ? p.port.rttMs : null,
     ...(withIps ? { address: p.port?.remoteAddress ?? null } : {}),
   }));
   return {
     now: clock.wallMs(),
-    tick: room.world.tick,
-    tickRateHz: room.world.rules.tickRateHz,
+    tick: Math.max(0, ...[...room.rooms.values()].map((r) => r.world.tick)),
+    tickRateHz: [...room.rooms.values()][0]?.world.rules.tickRateHz ?? 0,
+    worlds: [...room.rooms.values()].map((r) => ({ name: r.name, players: r.playerCount, inGrace: r.inGraceCount, capacity: r.capacity, tick: r.world.tick })),
     playersOnline: room.playerCount,
     inGrace: room.inGraceCount,
     tickMs: metrics.tickQuantiles(windowMs),
     eventLoopDelayMs: metrics.loopDelayQuantiles(windowMs),
     bytesOut: metrics.bytesOut(),
-    state: room.broadcaster.stats,
+    state: room.stateStats,
     history: metrics.history,
     players,
   };

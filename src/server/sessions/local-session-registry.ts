@@ -37,6 +37,13 @@ export class LocalSessionRegistry implements SessionRegistry {
     return { playerId: session.playerId, token: this.newToken(session), awayMs };
   }
 
+  /** The player a token belongs to now, without spending it (which world to send it to). */
+  peek(token: string): number | undefined {
+    const hash = hashSecret(token);
+    const session = this.byTokenHash.get(hash.toString('hex'));
+    return session && timingSafeEqual(session.tokenHash, hash) ? session.playerId : undefined;
+  }
+
   async rotate(playerId: number): Promise<string | undefined> {
     const session = this.byPlayer.get(playerId);
     if (!session) return undefined;

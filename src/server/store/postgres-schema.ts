@@ -58,6 +58,11 @@ const MIGRATIONS: readonly string[] = [
      k TEXT PRIMARY KEY,
      v TEXT NOT NULL
    );`,
+  // 4: worlds. The single room's chat becomes the default world's; seq counts per world.
+  `ALTER TABLE chat ADD COLUMN world TEXT NOT NULL DEFAULT 'lobby';
+   ALTER TABLE chat ALTER COLUMN world DROP DEFAULT;
+   ALTER TABLE chat DROP CONSTRAINT chat_pkey;
+   ALTER TABLE chat ADD PRIMARY KEY (world, seq);`,
 ];
 
 /** Any stable 64-bit number: the lock that serialises migrations across nodes. */

@@ -120,15 +120,16 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
   };
 
   const chat: ChatStore = {
-    async recent(limit) {
+    async recent(world, limit) {
       const { rows } = await pool.query<{ seq: number; from_id: number; client_id: string; name: string; text: string; at_ms: number }>(
-        'SELECT * FROM (SELECT * FROM chat ORDER BY seq DESC LIMIT $1) AS newest ORDER BY seq ASC',
-        [limit],
+        'SELECT * FROM (SELECT seq, from_id, client_id, name, text, at_ms FROM chat WHERE world = $1 ORDER BY seq DESC LIMIT $2) AS newest ORDER BY seq ASC',
+        [world, limit],
       );
       return rows.map((r) => ({ seq: r.seq, from: r.from_id, clientId: r.client_id, name: r.name, text: r.text, atMs: r.at_ms }));
     },
-    async append(line: StoredChatLine) {
-      await pool.query('INSERT INTO chat (seq, from_id, client_id, name, text, at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (seq) DO NOTHING', [
+    async append(world, line: StoredChatLine) {
+      await pool.query('INSERT INTO chat (world, seq, from_id, client_id, name, text, at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (world, seq) DO NOTHING', [
+        world,
         line.seq,
         line.from,
         line.clientId,
@@ -136,7 +137,7 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
         line.text,
         line.atMs,
       ]);
-      if (line.seq % 100 === 0) await pool.query('DELETE FROM chat WHERE seq <= $1', [line.seq - opts.chatHistoryLimit]);
+      if (line.seq % 100 === 0) await pool.query('DELETE FROM chat WHERE world = $1 AND seq <= $2', [world, line.seq - opts.chatHistoryLimit]);
     },
   };
 

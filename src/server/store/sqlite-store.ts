@@ -21,6 +21,7 @@ import {
 } from './store.js';
 import { profileFromRow, type ProfileRow } from './profile-row.js';
 import { planRekey } from './rekey-plan.js';
+import { DEFAULT_WORLD } from '../../shared/world-names.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS profiles (
@@ -35,14 +36,16 @@ CREATE TABLE IF NOT EXISTS profiles (
   created_at INTEGER NOT NULL,
   updated_at INTEGER NOT NULL
 );
-CREATE TABLE IF NOT EXISTS chat (
-  seq INTEGER PRIMARY KEY,
+CREATE TABLE IF NOT EXISTS world_chat (
+  world TEXT NOT NULL,
+  seq INTEGER NOT NULL,
   from_id INTEGER NOT NULL,
   client_id TEXT NOT NULL DEFAULT '',
   name TEXT NOT NULL,
   text TEXT NOT NULL,
-  at_ms INTEGER NOT NULL
-);
+  at_ms INTEGER NOT NULL,
+  PRIMARY KEY (world, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS meta (
   k TEXT PRIMARY KEY,
   v TEXT NOT NULL
@@ -72,6 +75,14 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.exec(SCHEMA);
+  // Files from before worlds (one room, table `chat`): that chat is the default world's.
+  const oldChat = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'chat'").get();
+  if (oldChat) {
+    db.transaction(() => {
+      db.prepare('INSERT OR IGNORE INTO world_chat (world, seq, from_id, client_id, name, text, at_ms) SELECT ?, seq, from_id, client_id, name, text, at_ms FROM chat').run(DEFAULT_WORLD);
+      db.exec('DROP TABLE chat');
+    })();
+  }
 
   const byKey = db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE name_key = ?');
   const insert = db.prepare(
@@ -101,10 +112,10 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
     metaSet.run('name_key_version', String(version));
     return { changed, shadowed };
   });
-  const chatInsert = db.prepare('INSERT OR IGNORE INTO chat (seq, from_id, client_id, name, text, at_ms) VALUES (?, ?, ?, ?, ?, ?)');
-  const chatTrim = db.prepare('DELETE FROM chat WHERE seq <= ?');
-  const chatRecent = db.prepare<[number], { seq: number; from_id: number; client_id: string; name: string; text: string; at_ms: number }>(
-    'SELECT * FROM (SELECT * FROM chat ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC',
+  const chatInsert = db.prepare('INSERT OR IGNORE INTO world_chat (world, seq, from_id, client_id, name, text, at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  const chatTrim = db.prepare('DELETE FROM world_chat WHERE world = ? AND seq <= ?');
+  const chatRecent = db.prepare<[string, number], { seq: number; from_id: number; client_id: string; name: string; text: string; at_ms: number }>(
+    'SELECT * FROM (SELECT * FROM world_chat WHERE world = ? ORDER BY seq DESC LIMIT ?) ORDER BY seq ASC',
   );
 
   const profiles: ProfileStore = {
@@ -149,12 +160,12 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   };
 
   const chat: ChatStore = {
-    async recent(limit) {
-      return chatRecent.all(limit).map((r) => ({ seq: r.seq, from: r.from_id, clientId: r.client_id, name: r.name, text: r.text, atMs: r.at_ms }));
+    async recent(world, limit) {
+      return chatRecent.all(world, limit).map((r) => ({ seq: r.seq, from: r.from_id, clientId: r.client_id, name: r.name, text: r.text, atMs: r.at_ms }));
     },
-    async append(line: StoredChatLine) {
-      chatInsert.run(line.seq, line.from, line.clientId, line.name, line.text, line.atMs);
-      if (line.seq % 100 === 0) chatTrim.run(line.seq - opts.chatHistoryLimit);
+    async append(world, line: StoredChatLine) {
+      chatInsert.run(world, line.seq, line.from, line.clientId, line.name, line.text, line.atMs);
+      if (line.seq % 100 === 0) chatTrim.run(world, line.seq - opts.chatHistoryLimit);
     },
   };
 

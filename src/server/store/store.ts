@@ -67,10 +67,12 @@ export interface StoredChatLine {
   readonly atMs: number;
 }
 
+/** Each world's chat history; `seq` counts per world. */
 export interface ChatStore {
-  /** The newest lines, oldest first, at most `limit`. */
-  recent(limit: number): Promise<StoredChatLine[]>;
-  append(line: StoredChatLine): Promise<void>;
+  /** The world's newest lines, oldest first, at most `limit`. */
+  recent(world: string, limit: number): Promise<StoredChatLine[]>;
+  /** Stores a line of the world; a (world, seq) already stored is kept as it was. */
+  append(world: string, line: StoredChatLine): Promise<void>;
 }
 
 export interface Storage {
