@@ -82,7 +82,7 @@ async function main(): Promise<void> {
   await measure('chat history batch of 20 (PostgreSQL)', Math.floor(batch.length / 20), 1, (i) => history.append(lease, batch.slice(i * 20, i * 20 + 20)));
   const checkpoints = new WorldCheckpoints(node.pool);
   for (const players of [200, 1000]) {
-    const bodies = Array.from({ length: players }, (_, id) => ({ id, x: Math.random() * 1000, y: Math.random() * 1000, facing: id % 4 }));
+    const bodies = Array.from({ length: players }, (_, id) => ({ id, x: Math.random() * 1000, y: Math.random() * 1000, facing: id % 4, name: `Bench${id}`, character: id % 6 }));
     await measure(`checkpoint ${players} bodies (PostgreSQL)`, 100, 1, (i) => checkpoints.write(lease, i, Date.now(), bodies));
   }
 

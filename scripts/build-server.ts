@@ -5,10 +5,11 @@
  *
  * better-sqlite3 stays external (a native addon, loaded from node_modules); ws's optional native
  * helpers too. The state writer's helper thread is eval'd source (state-writer.ts), so it needs no
- * file; the status page is read next to the module, so it is copied beside the bundle.
+ * file. Files the server reads next to its module are copied beside the bundle: the status page
+ * (html, script, style) and the cluster's Redis scripts (lua/).
  */
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,7 +33,12 @@ export async function buildServer(outDir = SERVER_OUT_DIR): Promise<string> {
     logLevel: 'warning',
     legalComments: 'none',
   });
-  copyFileSync(join(root, 'src', 'server', 'net', 'status-page.html'), join(outDir, 'status-page.html'));
+  for (const f of ['status-page.html', 'status-page.js', 'status-page.css']) copyFileSync(join(root, 'src', 'server', 'net', f), join(outDir, f));
+  const lua = join(root, 'src', 'server', 'cluster', 'lua');
+  for (const sub of ['', 'includes']) {
+    mkdirSync(join(outDir, 'lua', sub), { recursive: true });
+    for (const f of readdirSync(join(lua, sub))) if (f.endsWith('.lua')) copyFileSync(join(lua, sub, f), join(outDir, 'lua', sub, f));
+  }
   return outfile;
 }
 

@@ -14,6 +14,18 @@ export interface ServerConfig {
   readonly dbPath: string;
   /** PostgreSQL URL; when set, profiles and chat live there instead of the SQLite file. */
   readonly postgresUrl: string;
+  /**
+   * Redis URL; when set, this process is a node of a cluster (docs/cluster.md): worlds are
+   * placed on nodes by leases in Redis, sessions and chat live in Redis, profiles, checkpoints and
+   * chat history in PostgreSQL (--postgres is then required).
+   */
+  readonly redisUrl: string;
+  /** Prefix of every Redis key: several clusters (or test runs) can share one Redis. */
+  readonly redisPrefix: string;
+  /** This node's name in the cluster (unique per node). */
+  readonly nodeId: string;
+  /** How long a world's lease lasts without a renewal (renewed every third of it). */
+  readonly leaseMs: number;
   readonly rules: WorldRules;
   readonly graceMs: number;
   readonly helloTimeoutMs: number;
@@ -73,6 +85,10 @@ export const DEFAULT_CONFIG: ServerConfig = {
   port: 5000,
   dbPath: './data/tether.sqlite',
   postgresUrl: '',
+  redisUrl: '',
+  redisPrefix: 'tether:',
+  nodeId: '',
+  leaseMs: 3000,
   rules: DEFAULT_RULES,
   graceMs: 30_000,
   helloTimeoutMs: 5_000,
@@ -111,6 +127,21 @@ Options (environment variable in brackets):
   --db PATH                 SQLite file, or :memory: [TETHER_DB]                (default ./data/tether.sqlite)
   --postgres URL            keep profiles and chat in PostgreSQL instead of SQLite,
                             e.g. postgres://user@host:5432/tether [TETHER_POSTGRES]
+
+Cluster (many worlds on many nodes; docs/cluster.md):
+  --redis URL               run as a node of the cluster that shares this Redis, e.g.
+                            redis://127.0.0.1:6379; needs --postgres [TETHER_REDIS]
+  --redis-prefix PREFIX     prefix of the cluster's Redis keys, so several clusters can share
+                            one Redis [TETHER_REDIS_PREFIX]                      (default tether:)
+  --node-id ID              this node's name, unique in the cluster (a-z, 0-9, -, _)
+                            [TETHER_NODE_ID]                                     (default host-port)
+  --public-url URL          where players reach this node; other nodes send players here
+                            (its WebSocket is this URL's /ws) [TETHER_PUBLIC_URL]
+                            (default http://HOST:PORT)
+  --lease-ms MS             a world's lease without renewal: how soon a dead node's worlds
+                            move [TETHER_LEASE_MS]                               (default 3000)
+
+Game, limits and operation:
   --tick-rate HZ            simulation ticks per second [TETHER_TICK_RATE]      (default 20)
   --world WxH               world size in units [TETHER_WORLD]                  (default 1000x1000)
   --speed UNITS             walking speed in units/s [TETHER_SPEED]             (default 120)
@@ -138,7 +169,8 @@ Options (environment variable in brackets):
                             password (what a browser asks for); without it they answer 403.
                             Players' addresses only with /status.json?ips=1 [TETHER_ADMIN_TOKEN]
   --public-url URL          the address players open (e.g. https://play.example); its host is
-                            accepted in Host headers [TETHER_PUBLIC_URL]
+                            accepted in Host headers; a cluster node's own address (above)
+                            [TETHER_PUBLIC_URL]
   --allowed-hosts LIST      more host names accepted in Host headers (IP addresses, localhost
                             and the --host name always are; others get 421) [TETHER_ALLOWED_HOSTS]
   --allowed-origins LIST    comma-separated origins allowed to open the WebSocket,
@@ -178,6 +210,10 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
       port: { type: 'string' },
       db: { type: 'string' },
       postgres: { type: 'string' },
+      redis: { type: 'string' },
+      'redis-prefix': { type: 'string' },
+      'node-id': { type: 'string' },
+      'lease-ms': { type: 'string' },
       'tick-rate': { type: 'string' },
       world: { type: 'string' },
       speed: { type: 'string' },
@@ -231,12 +267,23 @@ export function loadConfig(argv: readonly string[], env: Readonly<Record<string,
   if (maxWorlds < worlds.length) throw new ConfigError(`max worlds (${maxWorlds}) is less than the ${worlds.length} worlds configured`);
   const publicUrl = pick(values['public-url'], 'TETHER_PUBLIC_URL') ?? '';
   if (publicUrl && !URL.canParse(publicUrl)) throw new ConfigError(`public URL "${publicUrl}" is not a URL`);
+  const redisUrl = redisUrlOf(pick(values.redis, 'TETHER_REDIS'));
+  const pgUrl = postgresUrl(pick(values.postgres, 'TETHER_POSTGRES'));
+  if (redisUrl && !pgUrl) throw new ConfigError('a cluster node (--redis) needs --postgres for profiles, checkpoints and chat history');
+  const host = pick(values.host, 'HOST') ?? d.host;
+  const port = num(pick(values.port, 'PORT'), d.port, 'port', 0, 65535);
+  const nodeId = pick(values['node-id'], 'TETHER_NODE_ID') ?? '';
+  if (nodeId && !/^[A-Za-z0-9_-]{1,40}$/.test(nodeId)) throw new ConfigError(`node id "${nodeId}" must be 1-40 of a-z, A-Z, 0-9, - and _`);
   return {
     ...d,
-    host: pick(values.host, 'HOST') ?? d.host,
-    port: num(pick(values.port, 'PORT'), d.port, 'port', 0, 65535),
+    host,
+    port,
     dbPath: pick(values.db, 'TETHER_DB') ?? d.dbPath,
-    postgresUrl: postgresUrl(pick(values.postgres, 'TETHER_POSTGRES')),
+    postgresUrl: pgUrl,
+    redisUrl,
+    redisPrefix: pick(values['redis-prefix'], 'TETHER_REDIS_PREFIX') ?? d.redisPrefix,
+    nodeId,
+    leaseMs: num(pick(values['lease-ms'], 'TETHER_LEASE_MS'), d.leaseMs, 'lease', 500, 60_000),
     rules: { widthUnits, heightUnits, speedUnitsPerS, tickRateHz },
     graceMs: num(pick(values['grace-ms'], 'TETHER_GRACE_MS'), d.graceMs, 'grace period', 0, 24 * 3600_000),
     maxConnectionsPerAddress: num(pick(values['max-conns-per-ip'], 'TETHER_MAX_CONNS_PER_IP'), d.maxConnectionsPerAddress, 'connections per address', 1, 1_000_000),
@@ -273,6 +320,18 @@ function num(raw: string | undefined, fallback: number, what: string, lo: number
   const n = Number(raw);
   if (!Number.isInteger(n) || n < lo || n > hi) throw new ConfigError(`${what} must be a whole number from ${lo} to ${hi}, got "${raw}"`);
   return n;
+}
+
+function redisUrlOf(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return '';
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`--redis must be a URL like redis://127.0.0.1:6379, got "${raw}"`);
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') throw new ConfigError(`--redis must start with redis://, got "${url.protocol}"`);
+  return raw;
 }
 
 function worldList(raw: string | undefined, fallback: ServerConfig['worlds']): ServerConfig['worlds'] {

@@ -15,6 +15,7 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Clock } from '../shared/clock.js';
 import { repeat, type Repeating } from '../shared/repeat.js';
 import type { Lobby } from './game/lobby.js';
+import type { ClusterFigures } from './cluster/cluster-node.js';
 import type { Gateway } from './net/gateway.js';
 
 const TICK_RING = 4800;
@@ -70,6 +71,7 @@ export class ServerMetrics {
     private readonly room: Lobby,
     private readonly gateway: Gateway,
     private readonly clock: Clock,
+    cluster: ClusterFigures | null = null,
   ) {
     const registers = [this.registry];
     new Gauge({ name: 'tether_players_online', help: 'Players in the world (live or in their grace period)', registers, collect() { this.set(room.playerCount); } });
@@ -124,6 +126,22 @@ export class ServerMetrics {
     for (const o of ['resumed', 'refused']) this.resumes.inc({ outcome: o }, 0);
     for (const k of ['dropped', 'left', 'grace_expired']) this.disconnects.inc({ kind: k }, 0);
     void this.skipped;
+    if (cluster) this.clusterSeries(cluster);
+  }
+
+  /** A cluster node's own figures (docs/cluster.md): what it owns, and what its leases and fences did. */
+  private clusterSeries(c: ClusterFigures): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({ name, help, registers, collect() { this.set(read()); } });
+    gauge('tether_cluster_worlds_owned', 'Worlds this node runs now', () => c.worldsOwned());
+    gauge('tether_cluster_lease_renewals_total', 'World lease renewals that reached Redis', () => c.leaseRenewals());
+    gauge('tether_cluster_lease_renewal_failures_total', 'World lease renewals that failed (Redis unreachable or slow)', () => c.leaseRenewalFailures());
+    gauge('tether_cluster_fenced_writes_refused_total', 'Writes of this node refused because another node owns the world now', () => c.fencedWritesRefused());
+    gauge('tether_cluster_worlds_claimed_total', 'Worlds this node claimed (on demand, after a deploy, or from a dead node)', () => c.worldsClaimed());
+    gauge('tether_cluster_worlds_handed_off_total', 'Worlds this node handed to another node (migrations: a deploy)', () => c.worldsHandedOff());
+    gauge('tether_cluster_worlds_lost_total', 'Worlds stopped here because another node owns them now', () => c.worldsLost());
+    gauge('tether_cluster_redis_commands_total', 'Redis commands this node sent (control traffic only: the state path never touches Redis)', () => c.redisCommands());
   }
 
   start(): void {

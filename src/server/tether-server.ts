@@ -10,7 +10,9 @@ import { repeat } from '../shared/repeat.js';
 import { systemClock } from '../shared/system-clock.js';
 import { tickMs } from '../shared/world-rules.js';
 import type { ServerConfig } from './config.js';
-import { Room } from './game/room.js';
+import { Room, type RoomSeams } from './game/room.js';
+import type { WorldPlacement } from './game/world-placement.js';
+import { ClusterNode, socketUrlOf } from './cluster/cluster-node.js';
 import { Lobby } from './game/lobby.js';
 import { LocalPlacement, type WorldSpec } from './game/local-placement.js';
 import { PasswordAttempts } from './game/password-attempts.js';
@@ -29,7 +31,7 @@ import { HostPolicy, applySecurityHeaders, configuredHostNames } from './net/htt
 import { handleStatusRoute } from './net/status-routes.js';
 import { StaticFiles } from './net/static-files.js';
 import { ParallelStateWriter, directStateWriter } from './net/state-writer.js';
-import { openPostgresStorage } from './store/postgres-store.js';
+import { openPostgresStorage, type PostgresStorage } from './store/postgres-store.js';
 import { openSqliteStorage } from './store/sqlite-store.js';
 import { DAY_MS, expireProfiles, rekeyProfiles } from './game/profile-upkeep.js';
 import type { Storage } from './store/store.js';
@@ -42,6 +44,8 @@ export interface TetherServer {
   readonly room: Room;
   /** Every world of the process, and the door to them. */
   readonly lobby: Lobby;
+  /** The cluster parts when this is a cluster node (--redis), else null. */
+  readonly cluster: ClusterNode | null;
   readonly gateway: Gateway;
   readonly metrics: ServerMetrics;
   readonly connections: ConnectionGuard;
@@ -61,12 +65,11 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   const storage = options.storage ?? (await openConfiguredStorage(config, logger, clock));
   // The helper thread for big ticks' writes needs Linux (state-writer.ts).
   const stateWriter = config.parallelSendMin > 0 && process.platform === 'linux' ? new ParallelStateWriter({ minBatch: config.parallelSendMin }) : directStateWriter;
-  // One session registry and one password-attempt ledger for every world of the process: a
-  // resume token finds its world through it, and more worlds do not mean more guesses.
-  const sessions = new LocalSessionRegistry(clock);
+  // One password-attempt ledger for every world of the process (more worlds must not mean more
+  // guesses), and in single-process mode one session registry: a resume token finds its world there.
   const passwordAttempts = new PasswordAttempts(logger, clock);
   let metrics: ServerMetrics | null = null;
-  const openRoom = async (spec: WorldSpec): Promise<Room> => {
+  const makeRoom = (spec: WorldSpec, seams: RoomSeams): Room => {
     const r = new Room(
       {
         world: spec.name,
@@ -85,28 +88,55 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       clock,
       logger,
       Math.random,
-      { sessions, passwordAttempts },
+      { ...seams, passwordAttempts },
     );
     r.metrics = metrics;
-    await r.load();
     return r;
   };
   const capacityOf = (c: number) => (c > 0 ? c : config.maxPlayers);
-  const placement = new LocalPlacement(
-    {
-      configured: config.worlds.map((w) => ({ name: w.name, capacity: capacityOf(w.capacity) })),
+  const configured = config.worlds.map((w) => ({ name: w.name, capacity: capacityOf(w.capacity) }));
+  let placement: WorldPlacement;
+  let local: LocalPlacement | null = null;
+  let cluster: ClusterNode | null = null;
+  /** This node's public WebSocket URL (a cluster sends players to it); known once listening. */
+  let socketUrl = '';
+  if (config.redisUrl) {
+    if (!isPostgresStorage(storage)) throw new Error('a cluster node (--redis) keeps its data in PostgreSQL: give --postgres');
+    cluster = await ClusterNode.create({
+      redisUrl: config.redisUrl,
+      keyPrefix: config.redisPrefix,
+      pool: storage.pool,
+      nodeId: config.nodeId || `${config.host}-${config.port}`,
+      socketUrl: () => socketUrl,
+      leaseMs: config.leaseMs,
+      graceMs: config.graceMs,
+      chatHistoryLimit: config.chatHistoryLimit,
+      configured,
       capacity: config.maxPlayers,
       maxWorlds: config.maxWorlds,
-      emptyCloseMs: 60_000,
-    },
-    openRoom,
-    sessions,
-    clock,
-    logger,
-  );
-  await placement.start();
+      clock,
+      logger,
+      makeRoom,
+    });
+    placement = cluster.placement;
+  } else {
+    const sessions = new LocalSessionRegistry(clock);
+    local = new LocalPlacement(
+      { configured, capacity: config.maxPlayers, maxWorlds: config.maxWorlds, emptyCloseMs: 60_000 },
+      async (spec) => {
+        const r = makeRoom(spec, { sessions });
+        await r.load();
+        return r;
+      },
+      sessions,
+      clock,
+      logger,
+    );
+    await local.start();
+    placement = local;
+  }
   const lobby = new Lobby(placement, logger);
-  const room = placement.rooms.get(config.worlds[0]!.name)!;
+  const firstWorld = config.worlds[0]!.name;
 
   await rekeyProfiles(storage.profiles, logger);
   const upkeep = async () => {
@@ -129,6 +159,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       maxConnectionsPerAddress: config.maxConnectionsPerAddress,
       addressOf,
       allowedOrigins: config.allowedOrigins,
+      ...(cluster ? { originAllowed: (origin: string) => cluster.knowsOrigin(origin) } : {}),
       maxMessagesPerSecond: config.rules.tickRateHz * 10,
       stateWriter,
     },
@@ -136,7 +167,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     clock,
     logger,
   );
-  metrics = new ServerMetrics(lobby, gateway, clock);
+  metrics = new ServerMetrics(lobby, gateway, clock, cluster);
   for (const r of placement.rooms.values()) r.metrics = metrics;
   lobby.metrics = metrics;
   gateway.metrics = metrics;
@@ -167,7 +198,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     },
     (req, res) => {
       connections.requestStarted(req.socket);
-      applySecurityHeaders(res);
+      applySecurityHeaders(res, cluster !== null);
       if (!hosts.allows(req.headers.host)) {
         res.writeHead(421, { 'content-type': 'text/plain', connection: 'close' }).end('misdirected request: unknown host\n');
         return;
@@ -176,7 +207,7 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     },
   );
   const route = (req: IncomingMessage, res: ServerResponse): void => {
-    if (handleStatusRoute(req, res, lobby, serverMetrics, admin, clock)) return;
+    if (handleStatusRoute(req, res, lobby, serverMetrics, admin, clock, () => cluster?.status() ?? null)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true, players: lobby.playerCount }));
       return;
@@ -218,15 +249,17 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
       }
       serverMetrics.tick(clock.now() - t0);
     } catch (err) {
-      logger.log('error', 'tick_failed', { tick: room.world.tick, err: err instanceof Error ? err.stack : String(err) });
+      logger.log('error', 'tick_failed', { err: err instanceof Error ? err.stack : String(err) });
     }
   });
   tickLoop.start();
   serverMetrics.start();
   gateway.start();
   const flush = repeat(clock, config.positionFlushMs, () => lobby.flushPositions());
-  const idleWorlds = repeat(clock, 5000, () => placement.closeIdle());
+  const idleWorlds = repeat(clock, 5000, () => local?.closeIdle());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  socketUrl = socketUrlOf(config.publicUrl || `http://${hostForUrl}:${port}`);
+  await cluster?.begin();
   logger.log('info', 'listening', { url: `http://${hostForUrl}:${port}`, db: config.postgresUrl ? 'postgres' : config.dbPath, tickRateHz: config.rules.tickRateHz, graceMs: config.graceMs, maxConnections: connections.maxConnections });
 
   let stopped = false;
@@ -234,20 +267,29 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
     port,
     host: config.host,
     url: `http://${hostForUrl}:${port}`,
-    room,
+    get room(): Room {
+      const r = lobby.rooms.get(firstWorld);
+      if (!r) throw new Error(`world ${firstWorld} does not run on this node`);
+      return r;
+    },
     lobby,
+    cluster,
     gateway,
     metrics: serverMetrics,
     connections,
     async stop(retryAfterMs = 1000) {
       if (stopped) return;
       stopped = true;
+      // A cluster node hands its worlds to the other nodes first: their players move (moved)
+      // instead of reconnecting to a server that is going away. Alone, it stops as usual.
+      if (cluster) await cluster.drain().catch((err: unknown) => logger.log('error', 'drain_failed', { err: String(err) }));
       tickLoop.stop();
       serverMetrics.stop();
       flush.stop();
       idleWorlds.stop();
       clearInterval(daily);
       lobby.shutdown(retryAfterMs);
+      await cluster?.close(retryAfterMs);
       passwordAttempts.close();
       await new Promise<void>((resolve) => {
         http.close(() => resolve());
@@ -274,4 +316,8 @@ async function openConfiguredStorage(config: ServerConfig, logger: Logger, clock
     chatHistoryLimit: config.chatHistoryLimit,
     onIdleError: (err) => logger.log('warn', 'postgres_idle_error', { err: err.message }),
   });
+}
+
+function isPostgresStorage(s: Storage): s is PostgresStorage {
+  return 'pool' in s;
 }

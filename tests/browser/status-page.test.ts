@@ -38,7 +38,10 @@ test('GET /status renders and its numbers move when bots join', async (t) => {
   assert.equal(await page.textContent('#players'), '3');
   const rows = await page.$$eval('#roster tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
   assert.deepEqual(rows.map((r) => r[0]).sort(), ['Bo状态', '状态Ann', '看板Cy'].sort());
-  assert.ok(rows.every((r) => r[3] === 'live'));
+  // name, id, world, RTT, state
+  assert.ok(rows.every((r) => r[2] === 'lobby' && r[4] === 'live'), JSON.stringify(rows));
+  const worlds = await page.$$eval('#world-rows tr', (trs) => trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent)));
+  assert.deepEqual(worlds, [['lobby', '3', '5000', 'this server']]);
   // The plots drew something: the players canvas is not blank.
   const inked = await page.$eval('#plot-players', (c) => {
     const canvas = c as unknown as PageCanvas;

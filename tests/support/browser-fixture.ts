@@ -38,6 +38,14 @@ const CHROMIUM_ARGS = [
 
 let built: Promise<string> | null = null;
 
+/** Debian's Chromium through playwright-core, with the flags every browser test uses. */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`Chromium not found at ${CHROMIUM_PATH}. Install Debian's chromium and fonts-wqy-microhei (apt-get install chromium fonts-wqy-microhei); the browser tests never download a browser.`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, timeout: 30_000 });
+}
+
 /**
  * Builds the client once per test process into its own temp folder (test files run in parallel)
  * and returns that folder: readable (not minified), but hashed and precompressed like production,

@@ -51,6 +51,8 @@ export function storageConformance(backend: StorageBackend): void {
     assert.ok(Number.isInteger(created.id) && created.id > 0);
     assert.deepEqual(await s.profiles.findByNameKey('anna-key'), { ...created });
     assert.equal(await s.profiles.findByNameKey('nobody'), undefined);
+    assert.deepEqual(await s.profiles.findById(created.id), { ...created });
+    assert.equal(await s.profiles.findById(created.id + 1000), undefined);
   });
 
   test('a taken name key is refused with NameTakenError and ids are never reused', async () => {

@@ -267,6 +267,9 @@ async function boot(): Promise<void> {
     get netProfile() {
       return net.network.profileName;
     },
+    get clusterNodes() {
+      return worldList.current.nodes;
+    },
   };
 
   /** Keeps the picture a reload starts from; only while live, so it is what the server last said. */

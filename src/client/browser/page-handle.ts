@@ -11,4 +11,6 @@ export interface PageHandle {
   readonly restored: boolean;
   readonly renderer: { readonly fps: number };
   readonly netProfile: string;
+  /** The cluster's node URLs this page knows (GET /worlds; empty for a single server). */
+  readonly clusterNodes: readonly string[];
 }

@@ -154,9 +154,10 @@ export class ReconnectingConnection extends Emitter<ConnectionEvents> {
     else this.setStatus({ ...this.status, attempt, nextRetryAtMs: null });
     this.connectStartedMs = this.opts.clock.now();
     this.isOpen = false;
+    // Asked before this socket counts: the answer may depend on how the last one ended.
+    const url = typeof this.opts.url === 'string' ? this.opts.url : this.opts.url();
     this.opened = false;
     this.socketsOpened++;
-    const url = typeof this.opts.url === 'string' ? this.opts.url : this.opts.url();
     const transport = this.opts.transport(url, this.opts.protocols(), {
       onOpen: () => {
         if (this.transport !== transport) return;

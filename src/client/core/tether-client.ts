@@ -147,6 +147,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private readonly random: () => number;
   private readonly viewContext = { latestTick: () => this.lastTick, rules: () => this.rules };
   private readonly roster = new RosterSync();
+  /** The last socket was abandoned for silence (not closed). */
+  private lastDropSilent = false;
 
   constructor(private readonly opts: TetherClientOptions) {
     super();
@@ -182,6 +184,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     this.connection.on('message', (data) => this.receive(data));
     this.connection.on('heartbeat', () => this.ping());
     this.connection.on('status', (s) => this.emit('status', s));
+    this.connection.on('drop', (_code, _reason, silentMs) => (this.lastDropSilent = silentMs !== null));
   }
 
   get status(): LinkStatus {
@@ -368,12 +371,16 @@ export class TetherClient extends Emitter<TetherClientEvents> {
 
   /**
    * Where the next socket goes. After a socket that never opened (its node is down or
-   * unreachable) the client tries the next of its home node and the cluster's other nodes, in
-   * turn: any node routes it to its world.
+   * unreachable), or one that went silent (a stalled node still accepts TCP connections but
+   * never answers), the client tries the next of its home node and the cluster's other nodes, in
+   * turn: any node routes it to its world, at the cost of one `moved` when its node was fine.
+   * A single server has no other nodes: the client stays with it.
    */
   private nextUrl(): string {
     const c = this.connection;
-    if (c && c.socketsOpened > 0 && !c.lastSocketOpened) {
+    const silent = this.lastDropSilent;
+    this.lastDropSilent = false;
+    if (c && c.socketsOpened > 0 && (!c.lastSocketOpened || silent)) {
       const list = [...new Set([this.opts.url, ...(this.opts.fallbackUrls?.() ?? [])])];
       this.currentUrl = list[(list.indexOf(this.currentUrl) + 1) % list.length]!;
     }

@@ -38,3 +38,17 @@ export interface ChatLog {
   /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */
   after(seq: number, limit: number): readonly StoredChatLine[];
 }
+
+/**
+ * Lines after `seq` from a window of the newest lines (oldest first), oldest first, at most
+ * `limit` (the newest ones when there are more): what `ChatLog.after` answers from memory.
+ */
+export function linesAfter(window: readonly StoredChatLine[], seq: number, limit: number): StoredChatLine[] {
+  const lines: StoredChatLine[] = [];
+  for (let i = window.length - 1; i >= 0 && lines.length < limit; i--) {
+    const line = window[i]!;
+    if (line.seq <= seq) break;
+    lines.push(line);
+  }
+  return lines.reverse();
+}

@@ -10,7 +10,7 @@
  */
 import type { ChatStore, StoredChatLine } from '../store/store.js';
 import type { Logger } from '../logger.js';
-import type { ChatLog, ChatPost, NewChatLine } from './chat-log.js';
+import { linesAfter, type ChatLog, type ChatPost, type NewChatLine } from './chat-log.js';
 
 /**
  * How many (player, client id) pairs are remembered for recognising resends, across all
@@ -65,12 +65,6 @@ export class LocalChatLog implements ChatLog {
 
   /** Lines after `seq`, oldest first, at most `limit` (the newest ones when there are more). */
   after(seq: number, limit: number): StoredChatLine[] {
-    const lines: StoredChatLine[] = [];
-    for (let i = this.history.length - 1; i >= 0 && lines.length < limit; i--) {
-      const line = this.history[i]!;
-      if (line.seq <= seq) break;
-      lines.push(line);
-    }
-    return lines.reverse();
+    return linesAfter(this.history, seq, limit);
   }
 }

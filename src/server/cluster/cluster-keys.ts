@@ -11,6 +11,14 @@ export class ClusterKeys {
     return `${this.prefix}world:${world}:lease`;
   }
 
+  /**
+   * String with a short TTL: the node a draining node is handing the world to. Until that node
+   * claims it, every node sends the world's players there (cluster-placement.ts).
+   */
+  handoff(world: string): string {
+    return `${this.prefix}world:${world}:handoff`;
+  }
+
   /** Stream of the world's chat lines, entry id `<seq>-0` (world-chat-stream.ts). */
   chatStream(world: string): string {
     return `${this.prefix}world:${world}:chat`;
@@ -24,6 +32,16 @@ export class ClusterKeys {
   /** The last chat seq handed out in the world. */
   chatSeq(world: string): string {
     return `${this.prefix}world:${world}:chat-seq`;
+  }
+
+  /** Hash: node id -> JSON of its public URL, load and heartbeat time (cluster-directory.ts). */
+  nodes(): string {
+    return `${this.prefix}nodes`;
+  }
+
+  /** Hash: world name -> JSON of its players, capacity and owner, written by the owner (cluster-directory.ts). */
+  worlds(): string {
+    return `${this.prefix}worlds`;
   }
 
   /** Hash of one session, keyed by the sha256 (hex) of its current resume token (session-store.ts). */

@@ -17,3 +17,17 @@ export class FencedWriteError extends Error {
     super(`${what} for world ${JSON.stringify(fence.world)} refused: epoch ${fence.epoch} is no longer the owner's`);
   }
 }
+
+/**
+ * The world's lease is not in Redis at all (it ran out, or Redis restarted empty): nothing was
+ * written. Unlike FencedWriteError this does not say another node owns the world; the owner
+ * claims it again (a continuing claim) and retries, or stops the world if that claim fails.
+ */
+export class LeaseMissingError extends Error {
+  constructor(
+    readonly what: string,
+    readonly fence: Fence,
+  ) {
+    super(`${what} for world ${JSON.stringify(fence.world)} not written: the world has no lease in Redis`);
+  }
+}

@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { keyGone, startClusterFixture, type ClusterFixture, type TestNode } from '../../../tests/support/cluster-fixture.js';
 import { ChatHistory } from './chat-history.js';
 import { WorldChatStream } from './world-chat-stream.js';
-import { FencedWriteError } from './fence.js';
+import { FencedWriteError, LeaseMissingError } from './fence.js';
 import { SessionStore } from './session-store.js';
 import { WorldCheckpoints } from './world-checkpoints.js';
 import type { WorldLease } from './world-leases.js';
@@ -28,7 +28,7 @@ describe('fenced writes after a stall past the lease', () => {
     assert.ok(a.claimed);
     old = a.lease;
     // Written while it still owned the world: accepted.
-    await new WorldCheckpoints(stalled.pool).write(old, 10, 1000, [{ id: 1, x: 5, y: 6, facing: 2 }]);
+    await new WorldCheckpoints(stalled.pool).write(old, 10, 1000, [{ id: 1, x: 5, y: 6, facing: 2, name: 'Ann', character: 1 }]);
     await keyGone(fresh.redis, fx.keys.lease('isle'));
     const b = await fresh.leases.claim('isle');
     assert.ok(b.claimed);
@@ -38,11 +38,11 @@ describe('fenced writes after a stall past the lease', () => {
 
   test('checkpoint: the late write is refused and the new owner restores from the last accepted one', async () => {
     const late = new WorldCheckpoints(stalled.pool);
-    await assert.rejects(late.write(old, 11, 1050, [{ id: 1, x: 99, y: 99, facing: 0 }]), FencedWriteError);
+    await assert.rejects(late.write(old, 11, 1050, [{ id: 1, x: 99, y: 99, facing: 0, name: 'Ann', character: 1 }]), FencedWriteError);
     const checkpoints = new WorldCheckpoints(fresh.pool);
-    assert.deepEqual(await checkpoints.read('isle'), { world: 'isle', epoch: old.epoch, tick: 10, atMs: 1000, bodies: [{ id: 1, x: 5, y: 6, facing: 2 }] });
-    await checkpoints.write(current, 12, 1100, [{ id: 1, x: 7.5, y: 8.25, facing: 3 }]);
-    assert.deepEqual((await checkpoints.read('isle'))?.bodies, [{ id: 1, x: 7.5, y: 8.25, facing: 3 }]);
+    assert.deepEqual(await checkpoints.read('isle'), { world: 'isle', epoch: old.epoch, tick: 10, atMs: 1000, released: false, bodies: [{ id: 1, x: 5, y: 6, facing: 2, name: 'Ann', character: 1 }] });
+    await checkpoints.write(current, 12, 1100, [{ id: 1, x: 7.5, y: 8.25, facing: 3, name: 'Ann', character: 1 }]);
+    assert.deepEqual((await checkpoints.read('isle'))?.bodies, [{ id: 1, x: 7.5, y: 8.25, facing: 3, name: 'Ann', character: 1 }]);
   });
 
   test('sessions: the late put, resume and end are refused; the new owner resumes the session', async () => {
@@ -64,5 +64,38 @@ describe('fenced writes after a stall past the lease', () => {
     await assert.rejects(new ChatHistory(stalled.pool).append(old, [{ ...line, seq: 1 }]), FencedWriteError);
     assert.deepEqual(await chatOf(fresh).append(current, line), { line: { seq: 1, ...line }, fresh: true }, 'the refused line took no seq');
     assert.equal(await new ChatHistory(fresh.pool).append(current, [{ ...line, seq: 1 }]), 1);
+  });
+});
+
+describe('writes while the world has no lease at all (ran out, or Redis restarted empty)', () => {
+  let fx: ClusterFixture;
+  let node: TestNode;
+  let lapsed: WorldLease;
+  before(async () => {
+    fx = await startClusterFixture();
+    node = await fx.node('lapsed', 150);
+    const a = await node.leases.claim('moor');
+    assert.ok(a.claimed);
+    lapsed = a.lease;
+    await keyGone(node.redis, fx.keys.lease('moor'));
+  });
+  after(() => fx.close());
+
+  test('sessions and chat say the lease is missing (the owner may claim again), not that another node owns the world', async () => {
+    const sessions = new SessionStore({ redis: node.redis, scripts: node.scripts, keys: fx.keys, ttlMs: 10_000 });
+    const token = randomBytes(32).toString('hex');
+    const rec = { playerId: 3, world: 'moor', name: 'Ann', character: 1, chatAck: 0, awaySinceMs: 0 };
+    await assert.rejects(sessions.put(lapsed, token, rec), LeaseMissingError);
+    await assert.rejects(sessions.end(lapsed, token), LeaseMissingError);
+    const chat = new WorldChatStream({ redis: node.redis, scripts: node.scripts, keys: fx.keys, keepLines: 100, keepClientIds: 100 });
+    await assert.rejects(chat.append(lapsed, { from: 3, clientId: 'y1', name: 'Ann', text: 'anyone?', atMs: 1 }), LeaseMissingError);
+    await assert.rejects(chat.restore(lapsed, 5, []), LeaseMissingError);
+    // A continuing claim (nobody owned it since) gets the world back, and writes pass again.
+    const again = await node.leases.claim('moor', lapsed.epoch);
+    assert.ok(again.claimed);
+    await sessions.put(again.lease, token, rec);
+    // Lost again: a resume of a session that exists says the lease is missing too.
+    await keyGone(node.redis, fx.keys.lease('moor'));
+    await assert.rejects(sessions.resume(again.lease, token, randomBytes(32).toString('hex')), LeaseMissingError);
   });
 });

@@ -1,8 +1,10 @@
 /**
  * The cluster's atomic Redis operations: one Lua script per file under lua/, named
  * `<operation>-<number of keys>.lua`, each opening with a header listing its KEYS, ARGV and
- * output. Scripts run by EVALSHA; a Redis that has forgotten them (restarted, SCRIPT FLUSH)
- * answers NOSCRIPT and gets the source once by EVAL, which caches it again.
+ * output. What several scripts share lives in lua/includes/ and is pulled in by a line
+ * `--- @include "name"` (as BullMQ does), so a rule such as the fencing check is written once.
+ * Scripts run by EVALSHA; a Redis that has forgotten them (restarted, SCRIPT FLUSH) answers
+ * NOSCRIPT and gets the source once by EVAL, which caches it again.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,12 +23,23 @@ export interface RedisCommandSender {
 
 const LUA_DIR = fileURLToPath(new URL('./lua/', import.meta.url));
 
+/** The script with each `--- @include "name"` line replaced by lua/includes/name.lua. */
+function withIncludes(source: string, file: string): string {
+  return source.replace(/^--- @include "([a-z-]+)"$/gm, (_line, name: string) => {
+    try {
+      return readFileSync(`${LUA_DIR}includes/${name}.lua`, 'utf8').trimEnd();
+    } catch {
+      throw new Error(`${file} includes "${name}", but there is no lua/includes/${name}.lua`);
+    }
+  });
+}
+
 function loadScripts(): Map<string, LoadedScript> {
   const scripts = new Map<string, LoadedScript>();
   for (const file of readdirSync(LUA_DIR)) {
     const m = /^([a-z-]+)-(\d+)\.lua$/.exec(file);
     if (!m) continue;
-    const source = readFileSync(LUA_DIR + file, 'utf8');
+    const source = withIncludes(readFileSync(LUA_DIR + file, 'utf8'), file);
     scripts.set(m[1]!, { source, sha1: createHash('sha1').update(source).digest('hex'), keyCount: Number(m[2]) });
   }
   return scripts;

@@ -58,4 +58,18 @@ describe('session store', () => {
       assert.equal(results.filter((r) => r.kind === 'unknown').length, results.length - 1);
     }
   });
+
+  test('an update never brings a spent token back: the late "player is away" write after a resume changes nothing', async () => {
+    const sessions = store(owner);
+    const t1 = hash();
+    await sessions.put(lease, t1, record(9));
+    assert.equal(await sessions.update(lease, t1, { ...record(9), awaySinceMs: 5 }), true, 'an existing session is updated');
+    const t2 = hash();
+    assert.equal((await sessions.resume(lease, t1, t2)).kind, 'resumed');
+    // The owner marks the player away under the token it knew, after the resume spent it.
+    assert.equal(await sessions.update(lease, t1, { ...record(9), awaySinceMs: 6 }), false);
+    assert.equal(await sessions.find(t1), undefined);
+    assert.deepEqual(await sessions.resume(lease, t1, hash()), { kind: 'unknown' }, 'no second resume with the spent token');
+    assert.equal((await sessions.find(t2))?.awaySinceMs, 5);
+  });
 });

@@ -9,7 +9,7 @@
  * top of this by the world's owner, which knows each of its players' current token hash.
  */
 import type { ClusterKeys } from './cluster-keys.js';
-import { FencedWriteError, type Fence } from './fence.js';
+import { FencedWriteError, LeaseMissingError, type Fence } from './fence.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { RedisScripts } from './redis-scripts.js';
 
@@ -45,13 +45,25 @@ export interface SessionStoreOptions {
 export class SessionStore {
   constructor(private readonly opts: SessionStoreOptions) {}
 
-  /** Creates or overwrites the session under `tokenHashHex`. Throws FencedWriteError. */
+  /** Creates or overwrites the session under `tokenHashHex`. Throws FencedWriteError, LeaseMissingError. */
   async put(fence: Fence, tokenHashHex: string, s: SessionRecord): Promise<void> {
     if (s.world !== fence.world) throw new Error(`session of world ${s.world} written under the fence of ${fence.world}`);
     const { scripts, keys, ttlMs } = this.opts;
-    const fields = ['player', s.playerId, 'world', s.world, 'name', s.name, 'character', s.character, 'chatAck', s.chatAck, 'awaySince', s.awaySinceMs];
-    const r = await scripts.run('session-put', [keys.session(tokenHashHex), keys.lease(fence.world)], [fence.epoch, ttlMs, ...fields]);
+    const r = await scripts.run('session-put', [keys.session(tokenHashHex), keys.lease(fence.world)], [fence.epoch, ttlMs, ...fieldsOf(s)]);
+    if (r === -2) throw new LeaseMissingError('session write', fence);
     if (r !== 1) throw new FencedWriteError('session write', fence);
+  }
+
+  /**
+   * Updates a session that exists (false: it does not: spent, ended or expired); never creates
+   * one. Throws FencedWriteError, LeaseMissingError.
+   */
+  async update(fence: Fence, tokenHashHex: string, s: SessionRecord): Promise<boolean> {
+    const { scripts, keys, ttlMs } = this.opts;
+    const r = await scripts.run('session-update', [keys.session(tokenHashHex), keys.lease(fence.world)], [fence.epoch, ttlMs, ...fieldsOf(s)]);
+    if (r === -2) throw new LeaseMissingError('session update', fence);
+    if (r === -1) throw new FencedWriteError('session update', fence);
+    return r === 1;
   }
 
   /** A plain read, for any node: where the session lives, before sending the player there. */
@@ -73,6 +85,7 @@ export class SessionStore {
     }
     if (code === 0) return { kind: 'unknown' };
     if (code === -2) return { kind: 'moved', world: String(r[1]) };
+    if (code === -3) throw new LeaseMissingError('session resume', fence);
     throw new FencedWriteError('session resume', fence);
   }
 
@@ -80,9 +93,14 @@ export class SessionStore {
   async end(fence: Fence, tokenHashHex: string): Promise<boolean> {
     const { scripts, keys } = this.opts;
     const r = await scripts.run('session-end', [keys.session(tokenHashHex), keys.lease(fence.world)], [fence.epoch]);
+    if (r === -2) throw new LeaseMissingError('session end', fence);
     if (r === -1) throw new FencedWriteError('session end', fence);
     return r === 1;
   }
+}
+
+function fieldsOf(s: SessionRecord): Array<string | number> {
+  return ['player', s.playerId, 'world', s.world, 'name', s.name, 'character', s.character, 'chatAck', s.chatAck, 'awaySince', s.awaySinceMs];
 }
 
 function fromFields(h: Record<string, string>): SessionRecord {

@@ -9,7 +9,7 @@
  */
 import type { StoredChatLine } from '../store/store.js';
 import type { ClusterKeys } from './cluster-keys.js';
-import { FencedWriteError, type Fence } from './fence.js';
+import { FencedWriteError, LeaseMissingError, type Fence } from './fence.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { RedisScripts } from './redis-scripts.js';
 
@@ -46,6 +46,7 @@ export class WorldChatStream {
       [keys.chatStream(w), keys.chatClientIds(w), keys.chatSeq(w), keys.lease(w)],
       [fence.epoch, l.from, l.clientId, l.name, l.text, l.atMs, keepLines, keepClientIds],
     )) as [number, number, string[] | undefined];
+    if (seq === -2) throw new LeaseMissingError('chat line', fence);
     if (seq === -1) throw new FencedWriteError('chat line', fence);
     if (fresh === 1 || !first) return { line: { seq, ...l }, fresh: fresh === 1 };
     return { line: lineFrom(seq, pairs(first)), fresh: false };
@@ -72,6 +73,7 @@ export class WorldChatStream {
     const w = fence.world;
     const flat = newest.flatMap((l) => [l.seq, l.from, l.clientId, l.name, l.text, l.atMs]);
     const r = (await scripts.run('chat-restore', [keys.chatStream(w), keys.chatClientIds(w), keys.chatSeq(w), keys.lease(w)], [fence.epoch, durableLastSeq, keepLines, ...flat])) as number;
+    if (r === -2) throw new LeaseMissingError('chat restore', fence);
     if (r === -1) throw new FencedWriteError('chat restore', fence);
     return r;
   }

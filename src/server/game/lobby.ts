@@ -139,7 +139,7 @@ export class Lobby {
 
   /** One tick of every world in this process. */
   tick(): void {
-    for (const room of this.rooms.values()) room.tick();
+    for (const room of this.rooms.values()) if (this.placement.mayRun?.(room) ?? true) room.tick();
   }
 
   flushPositions(): void {

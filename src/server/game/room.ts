@@ -83,6 +83,16 @@ export interface RoomSeams {
   readonly passwordAttempts?: PasswordAttempts;
 }
 
+/** A body as a world's checkpoint keeps it (cluster mode): enough to bring the player back elsewhere. */
+export interface BodyRecord {
+  readonly id: number;
+  readonly x: number;
+  readonly y: number;
+  readonly facing: number;
+  readonly name: string;
+  readonly character: number;
+}
+
 export interface RoomMetrics {
   resumed(latencyMs: number): void;
   resumeRefused(): void;
@@ -118,7 +128,7 @@ export class Room {
 
   constructor(
     private readonly opts: RoomOptions,
-    storage: Storage,
+    private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly logger: Logger,
     random: () => number = Math.random,
@@ -201,7 +211,10 @@ export class Room {
     visit.joining = true;
     try {
       const claim = await this.sessions.claim(offer.resumeToken);
-      const member = claim ? this.members.get(claim.playerId) : undefined;
+      let member = claim ? this.members.get(claim.playerId) : undefined;
+      // A world restored on this node from a checkpoint older than the player's join: its body
+      // is made from the session and the profile's saved position.
+      if (claim && !member && claim.profile) member = await this.bodyFromProfile(claim.playerId, claim.profile);
       if (!claim || !member) {
         if (claim) this.sessions.close(claim.playerId);
         this.logger.log('info', 'resume_refused', { conn: port.connId, reason: 'unknown_or_expired' });
@@ -246,7 +259,7 @@ export class Room {
   private async admit(port: PlayerPort, visit: Visit, admitted: Admitted, lastChatSeq: number | undefined): Promise<void> {
     const { profile, name, character, accountToken } = admitted;
     // A new session either way: for a takeover the other tab's token stops working.
-    const token = await this.sessions.open(profile.id);
+    const token = await this.sessions.open({ id: profile.id, name, character });
     const existing = this.members.get(profile.id);
     if (this.gone(port, visit)) {
       // (A takeover's other tab keeps playing; its old token is gone, so after a drop it comes
@@ -407,6 +420,73 @@ export class Room {
     if (endSession) this.sessions.close(member.id);
     this.presence.left(member.id, reason);
     this.logger.log('info', 'leave', { player: member.id, name: member.name, reason, world: this.name });
+  }
+
+  // ---- moving worlds between nodes (cluster mode) ----------------------------------------------
+
+  /**
+   * Bodies from a checkpoint of this world written by its previous owner: each player is away
+   * (in its grace period) until it resumes here. Called before the world takes players.
+   */
+  restore(bodies: readonly BodyRecord[]): void {
+    for (const b of bodies) {
+      if (this.members.has(b.id)) continue;
+      this.addAway(b.id, b.name, b.character, b.x, b.y, b.facing as Facing);
+    }
+  }
+
+  /** Every body, for a checkpoint. */
+  checkpoint(): BodyRecord[] {
+    const out: BodyRecord[] = [];
+    for (const m of this.members.values()) {
+      const b = this.world.bodies.get(m.id)?.body;
+      if (b) out.push({ id: m.id, x: b.x, y: b.y, facing: b.facing, name: m.name, character: m.character });
+    }
+    return out;
+  }
+
+  /**
+   * The world stops running here (it moves to another node, or this node lost it): every
+   * connected player is sent on — to `url` with `moved` when the next owner is known, otherwise
+   * told to come back shortly (`restarting`), which brings it back through any node. Sessions
+   * stay where they are (a shared registry keeps them for the next owner).
+   */
+  stopHere(next: { world: string; url: string } | null, retryAfterMs: number): void {
+    this.shuttingDown = true;
+    this.sessions.shutdown();
+    for (const m of this.members.values()) {
+      const port = m.port;
+      if (!port) continue;
+      if (next && port.protocolVersion >= 3) {
+        port.send({ t: 'moved', world: next.world, url: next.url });
+        port.close(CloseCode.Moved, 'moved');
+      } else if (next) {
+        port.close(CloseCode.Moved, `world ${next.world} runs at ${next.url}`.slice(0, 120));
+      } else {
+        port.send({ t: 'restarting', retryAfterMs });
+        port.close(CloseCode.ServerRestarting, 'world moving to another server');
+      }
+    }
+    this.positions.save(this.members.keys());
+  }
+
+  private async bodyFromProfile(playerId: number, who: { name: string; character: number }): Promise<Member | undefined> {
+    const profile = await this.storage.profiles.findById(playerId);
+    if (this.members.has(playerId)) return this.members.get(playerId);
+    const at = profile ?? { ...this.world.spawnPoint(Math.random), facing: 0 };
+    return this.addAway(playerId, who.name, who.character, at.x, at.y, at.facing as Facing);
+  }
+
+  /** A body whose player is away: in the world, drawn as reconnecting, its seat held for the grace period. */
+  private addAway(id: number, name: string, character: number, x: number, y: number, facing: Facing): Member {
+    const member: Member = { id, name, character, port: null, needsFullState: true, address: '' };
+    this.members.set(id, member);
+    this.replay.sessionOpened(id);
+    const wb = this.world.add(id, x, y, facing);
+    wb.reconnecting = true;
+    this.holdSeat(member);
+    this.presence.joined(this.infoOf(member));
+    return member;
   }
 
   /**

@@ -34,4 +34,9 @@ export interface WorldPlacement {
   nodeUrls(): Promise<string[]>;
   /** The worlds running in this process. */
   readonly rooms: ReadonlyMap<string, Room>;
+  /**
+   * Whether a world may tick now (a cluster node holds it only while its lease is sure); absent:
+   * always.
+   */
+  mayRun?(room: Room): boolean;
 }

@@ -37,6 +37,8 @@ export interface GatewayOptions {
   /** The client's address (client-address.ts: the peer, or what a trusted proxy says). */
   readonly addressOf: (req: IncomingMessage) => string;
   readonly allowedOrigins: readonly string[];
+  /** More origins allowed at the moment (a cluster's nodes: a page from one opens its socket on another). */
+  readonly originAllowed?: (origin: string) => boolean;
   /** Messages per second one connection may send before it counts as a flood. */
   readonly maxMessagesPerSecond: number;
   /** How the links write state frames (default: socket.write each); flushed after each tick. */
@@ -295,6 +297,7 @@ export class Gateway {
 
   private originAllowed(origin: string, host: string | undefined): boolean {
     if (this.opts.allowedOrigins.includes('*') || this.opts.allowedOrigins.includes(origin)) return true;
+    if (this.opts.originAllowed?.(origin)) return true;
     try {
       return new URL(origin).host === host;
     } catch {

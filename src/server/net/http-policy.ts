@@ -24,9 +24,18 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-content-type-options': 'nosniff',
 };
 
+/**
+ * A cluster node's page may open its WebSocket on another node (`moved`). Which nodes exist
+ * changes while a page lives (and the page may come from the service worker's cache, headers and
+ * all), so the policy allows WebSockets anywhere; the client itself follows only the node URLs
+ * the cluster lists (docs/protocol.md, "Worlds and moving"). Scripts stay 'self' only.
+ */
+export const CLUSTER_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace("connect-src 'self'", "connect-src 'self' ws: wss:");
+
 /** Set before any route runs, so static files, errors and status pages all get them. */
-export function applySecurityHeaders(res: ServerResponse): void {
+export function applySecurityHeaders(res: ServerResponse, cluster = false): void {
   for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
+  if (cluster) res.setHeader('content-security-policy', CLUSTER_CONTENT_SECURITY_POLICY);
 }
 
 export class HostPolicy {

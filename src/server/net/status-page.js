@@ -55,11 +55,26 @@ function render(s) {
   plot($('plot-tick'), h, [{ key: 'tickP50', color: '#6fd08c' }, { key: 'tickP99', color: '#f0b450' }, { key: 'tickMax', color: '#ff7a7a' }], { min: 2, budget: 1000 / s.tickRateHz });
   plot($('plot-loop'), h, [{ key: 'loopP50', color: '#6fd08c' }, { key: 'loopP99', color: '#f0b450' }, { key: 'loopMax', color: '#ff7a7a' }], { min: 5 });
   const rows = s.players.slice().sort((a, b) => a.name.localeCompare(b.name)).slice(0, 500);
-  const body = $('roster');
+  fill($('roster'), rows.map((p) => [[p.name], [String(p.id)], [p.world], [fmt(p.rttMs)], [p.state, p.state]]));
+  // Worlds: the whole cluster's on a cluster node, this process's otherwise.
+  const worlds = s.cluster ? s.cluster.worlds : s.worlds.map((w) => ({ ...w, node: 'this server' }));
+  fill($('world-rows'), worlds.map((w) => [[w.name], [String(w.players)], [String(w.capacity)], [w.node]]));
+  $('cluster-title').classList.toggle('hidden', !s.cluster);
+  $('nodes').classList.toggle('hidden', !s.cluster);
+  if (s.cluster) {
+    const me = s.cluster.node;
+    fill($('node-rows'), s.cluster.nodes.map((n) => [[n.id === me ? `${n.id} (this node)` : n.id], [n.url], [String(n.worlds)], [String(n.players)], n.draining ? ['draining', 'draining'] : ['live', 'live']]));
+  }
+  document.body.dataset.players = String(s.playersOnline);
+  document.body.dataset.worlds = String(worlds.length);
+}
+
+/** Rows of text cells (with an optional class each); text only, never markup. */
+function fill(body, rows) {
   body.textContent = '';
-  for (const p of rows) {
+  for (const row of rows) {
     const tr = document.createElement('tr');
-    for (const [text, cls] of [[p.name], [String(p.id)], [fmt(p.rttMs)], [p.state, p.state]]) {
+    for (const [text, cls] of row) {
       const td = document.createElement('td');
       td.textContent = text;
       if (cls) td.className = cls;
@@ -67,7 +82,6 @@ function render(s) {
     }
     body.appendChild(tr);
   }
-  document.body.dataset.players = String(s.playersOnline);
 }
 
 async function poll() {

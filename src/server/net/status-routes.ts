@@ -14,6 +14,7 @@ import type { Lobby } from '../game/lobby.js';
 import { ClientLink } from './client-link.js';
 import type { ServerMetrics } from '../metrics.js';
 import type { AdminAuth } from './admin-auth.js';
+import type { ClusterStatus } from '../cluster/cluster-node.js';
 
 const ASSETS: Record<string, { file: string; type: string }> = {
   '/status': { file: 'status-page.html', type: 'text/html; charset=utf-8' },
@@ -32,7 +33,15 @@ function asset(file: string): string {
   return text;
 }
 
-export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, room: Lobby, metrics: ServerMetrics, auth: AdminAuth, clock: Clock): boolean {
+export function handleStatusRoute(
+  req: IncomingMessage,
+  res: ServerResponse,
+  room: Lobby,
+  metrics: ServerMetrics,
+  auth: AdminAuth,
+  clock: Clock,
+  cluster: () => ClusterStatus | null = () => null,
+): boolean {
   let url: URL;
   try {
     url = new URL(req.url ?? '/', 'http://x');
@@ -63,7 +72,7 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
     case '/status.json': {
       const windowS = Math.min(240, Math.max(1, Number(url.searchParams.get('window')) || 10));
       const withIps = url.searchParams.get('ips') === '1';
-      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(statusJson(room, metrics, windowS * 1000, clock, withIps)));
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(statusJson(room, metrics, windowS * 1000, clock, withIps, cluster())));
       return true;
     }
     default: {
@@ -74,7 +83,7 @@ export function handleStatusRoute(req: IncomingMessage, res: ServerResponse, roo
   }
 }
 
-export function statusJson(room: Lobby, metrics: ServerMetrics, windowMs: number, clock: Clock, withIps = false): unknown {
+export function statusJson(room: Lobby, metrics: ServerMetrics, windowMs: number, clock: Clock, withIps = false, cluster: ClusterStatus | null = null): unknown {
   const players = room.roster().map((p) => ({
     id: p.id,
     name: p.name,
@@ -97,5 +106,7 @@ export function statusJson(room: Lobby, metrics: ServerMetrics, windowMs: number
     state: room.stateStats,
     history: metrics.history,
     players,
+    // A cluster node also shows the cluster: every live node, every running world and its owner.
+    ...(cluster ? { cluster } : {}),
   };
 }

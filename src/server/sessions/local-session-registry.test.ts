@@ -3,9 +3,12 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../../../tests/support/manual-clock.js';
 import { LocalSessionRegistry } from './local-session-registry.js';
 
+/** A session player with the given id. */
+const p = (id: number) => ({ id, name: `P${id}`, character: 0 });
+
 test('a token is claimed once: the claim rotates it, the old one is refused', async () => {
   const reg = new LocalSessionRegistry(new ManualClock());
-  const first = await reg.open(7);
+  const first = await reg.open(p(7));
   assert.match(first, /^[A-Za-z0-9_-]{32}$/, '192 bits, base64url');
   const claim = await reg.claim(first);
   assert.equal(claim?.playerId, 7);
@@ -17,15 +20,15 @@ test('a token is claimed once: the claim rotates it, the old one is refused', as
 
 test('racing claims with the same token: exactly one wins', async () => {
   const reg = new LocalSessionRegistry(new ManualClock());
-  const token = await reg.open(1);
+  const token = await reg.open(p(1));
   const results = await Promise.all([reg.claim(token), reg.claim(token), reg.claim(token)]);
   assert.equal(results.filter((r) => r !== undefined).length, 1);
 });
 
 test('a new session ends the older one of the same player (a takeover): its token stops working', async () => {
   const reg = new LocalSessionRegistry(new ManualClock());
-  const tab1 = await reg.open(3);
-  const tab2 = await reg.open(3);
+  const tab1 = await reg.open(p(3));
+  const tab2 = await reg.open(p(3));
   assert.equal(await reg.claim(tab1), undefined);
   assert.equal((await reg.claim(tab2))?.playerId, 3);
   assert.equal(reg.size, 1);
@@ -34,7 +37,7 @@ test('a new session ends the older one of the same player (a takeover): its toke
 test('grace: a held session expires exactly at graceMs, once, and then cannot be claimed', async () => {
   const clock = new ManualClock();
   const reg = new LocalSessionRegistry(clock);
-  const token = await reg.open(5);
+  const token = await reg.open(p(5));
   let expired = 0;
   reg.hold(5, 30_000, () => expired++);
   clock.advance(29_999);
@@ -50,7 +53,7 @@ test('grace: a held session expires exactly at graceMs, once, and then cannot be
 test('a claim within the grace period cancels the expiry and says how long the player was away', async () => {
   const clock = new ManualClock();
   const reg = new LocalSessionRegistry(clock);
-  const token = await reg.open(5);
+  const token = await reg.open(p(5));
   let expired = 0;
   reg.hold(5, 30_000, () => expired++);
   clock.advance(12_345);
@@ -66,8 +69,8 @@ test('a claim within the grace period cancels the expiry and says how long the p
 test('holding again restarts the grace period; close and shutdown stop it', async () => {
   const clock = new ManualClock();
   const reg = new LocalSessionRegistry(clock);
-  await reg.open(1);
-  await reg.open(2);
+  await reg.open(p(1));
+  await reg.open(p(2));
   const expired: number[] = [];
   reg.hold(1, 1000, () => expired.push(1));
   clock.advance(800);

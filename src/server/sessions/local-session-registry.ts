@@ -6,7 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import { hashSecret, newSecret } from './secrets.js';
-import type { Claim, SessionRegistry } from './session-registry.js';
+import type { Claim, SessionPlayer, SessionRegistry } from './session-registry.js';
 
 interface Session {
   readonly playerId: number;
@@ -21,7 +21,8 @@ export class LocalSessionRegistry implements SessionRegistry {
 
   constructor(private readonly clock: Clock) {}
 
-  async open(playerId: number): Promise<string> {
+  async open(player: SessionPlayer): Promise<string> {
+    const playerId = player.id;
     this.close(playerId);
     const session: Session = { playerId, tokenHash: Buffer.alloc(0), graceTimer: null, heldSinceMs: 0 };
     this.byPlayer.set(playerId, session);

@@ -14,11 +14,23 @@ export interface Claim {
   readonly token: string;
   /** How long the session had been held for a resume (0: it was not in its grace period). */
   readonly awayMs: number;
+  /**
+   * Who the session is, when the registry keeps it (a shared registry): a world restored on
+   * another node may not have the player's body yet and makes it from this.
+   */
+  readonly profile?: { readonly name: string; readonly character: number };
+}
+
+/** The player a session is for. */
+export interface SessionPlayer {
+  readonly id: number;
+  readonly name: string;
+  readonly character: number;
 }
 
 export interface SessionRegistry {
   /** Starts a session for a player, ending any earlier one, and returns its first token. */
-  open(playerId: number): Promise<string>;
+  open(player: SessionPlayer): Promise<string>;
   /** Redeems a token: its session with a rotated token, or undefined (unknown, expired, used). */
   claim(token: string): Promise<Claim | undefined>;
   /** Replaces a live session's token (a takeover from another tab); undefined when it has none. */

@@ -63,6 +63,16 @@ const MIGRATIONS: readonly string[] = [
    ALTER TABLE chat ALTER COLUMN world DROP DEFAULT;
    ALTER TABLE chat DROP CONSTRAINT chat_pkey;
    ALTER TABLE chat ADD PRIMARY KEY (world, seq);`,
+  // 5: every cluster node's page origin, kept for good: a page served by a node that has since
+  // died still opens its socket on the others (their Origin check allows these).
+  `CREATE TABLE cluster_origins (
+     origin TEXT PRIMARY KEY,
+     node_id TEXT NOT NULL,
+     seen_at TIMESTAMPTZ NOT NULL DEFAULT now()
+   );`,
+  // 6: a world's last checkpoint says whether its owner let it go on purpose (hand-over, empty,
+  // stop). One that did not, written within a lease, means the owner may still be running it.
+  `ALTER TABLE world_checkpoints ADD COLUMN released BOOLEAN NOT NULL DEFAULT false;`,
 ];
 
 /** Any stable 64-bit number: the lock that serialises migrations across nodes. */

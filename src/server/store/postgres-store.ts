@@ -55,6 +55,10 @@ export async function openPostgresStorage(opts: PostgresStorageOptions): Promise
       const { rows } = await pool.query<ProfileRow>('SELECT * FROM profiles WHERE name_key = $1', [nameKey]);
       return rows[0] ? profileFromRow(rows[0]) : undefined;
     },
+    async findById(id) {
+      const { rows } = await pool.query<ProfileRow>('SELECT * FROM profiles WHERE id = $1', [id]);
+      return rows[0] ? profileFromRow(rows[0]) : undefined;
+    },
     async create(p: NewProfile): Promise<ProfileRecord> {
       const now = Date.now();
       try {

@@ -85,6 +85,7 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   }
 
   const byKey = db.prepare<[string], ProfileRow>('SELECT * FROM profiles WHERE name_key = ?');
+  const byId = db.prepare<[number], ProfileRow>('SELECT * FROM profiles WHERE id = ?');
   const insert = db.prepare(
     'INSERT INTO profiles (name, name_key, character, x, y, facing, account_token_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, ?)',
   );
@@ -121,6 +122,10 @@ export function openSqliteStorage(opts: SqliteStorageOptions): Storage {
   const profiles: ProfileStore = {
     async findByNameKey(nameKey) {
       const row = byKey.get(nameKey);
+      return row ? profileFromRow(row) : undefined;
+    },
+    async findById(id) {
+      const row = byId.get(id);
       return row ? profileFromRow(row) : undefined;
     },
     async create(p: NewProfile): Promise<ProfileRecord> {

@@ -33,6 +33,7 @@ export interface SavedPosition {
 
 export interface ProfileStore {
   findByNameKey(nameKey: string): Promise<ProfileRecord | undefined>;
+  findById(id: number): Promise<ProfileRecord | undefined>;
   /** Fails with NameTakenError when another profile holds the name key. */
   create(profile: NewProfile): Promise<ProfileRecord>;
   updateAppearance(id: number, name: string, character: number): Promise<void>;

@@ -22,9 +22,13 @@
     {seq, 0, {field, value, ...}}  a resend: posted before as seq, with the line as it was
                                     posted (just {seq, 0} once it left the stream); nothing changed
     {-1, 0}   fenced: ARGV[1] is not the world's current epoch; nothing changed
+    {-2, 0}   no lease (it ran out, or Redis restarted empty): the owner must claim it again
+              before posting; nothing changed
 ]]
-if redis.call('HGET', KEYS[4], 'epoch') ~= ARGV[1] then
-  return {-1, 0}
+--- @include "lease-fence"
+local fence = fenceOf(KEYS[4], ARGV[1])
+if fence ~= 0 then
+  return {fence, 0}
 end
 local member = ARGV[2] .. ':' .. ARGV[3]
 local seen = redis.call('ZSCORE', KEYS[2], member)

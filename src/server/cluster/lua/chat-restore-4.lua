@@ -17,9 +17,12 @@
   Output:
      n  lines restored (0: Redis was not behind)
     -1  fenced: ARGV[1] is not the world's current epoch; nothing changed
+    -2  no lease: the owner must claim it again first; nothing changed
 ]]
-if redis.call('HGET', KEYS[4], 'epoch') ~= ARGV[1] then
-  return -1
+--- @include "lease-fence"
+local fence = fenceOf(KEYS[4], ARGV[1])
+if fence ~= 0 then
+  return fence
 end
 local last = tonumber(redis.call('GET', KEYS[3]) or '0')
 if last >= tonumber(ARGV[2]) then

@@ -10,8 +10,11 @@
      1  ended
      0  there was no such session
     -1  fenced: ARGV[1] is not the world's current epoch; nothing changed
+    -2  no lease: the owner must claim it again first; nothing changed
 ]]
-if redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[1] then
-  return -1
+--- @include "lease-fence"
+local fence = fenceOf(KEYS[2], ARGV[1])
+if fence ~= 0 then
+  return fence
 end
 return redis.call('DEL', KEYS[1])

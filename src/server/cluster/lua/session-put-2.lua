@@ -11,9 +11,12 @@
   Output:
      1  written
     -1  fenced: ARGV[1] is not the world's current epoch; nothing changed
+    -2  no lease: the owner must claim it again first; nothing changed
 ]]
-if redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[1] then
-  return -1
+--- @include "lease-fence"
+local fence = fenceOf(KEYS[2], ARGV[1])
+if fence ~= 0 then
+  return fence
 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 3))
 redis.call('PEXPIRE', KEYS[1], ARGV[2])

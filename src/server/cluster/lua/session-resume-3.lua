@@ -15,7 +15,9 @@
     {0}                     unknown token: never issued, expired, or already spent by a resume
     {-1}                    fenced: ARGV[2] is not the world's current epoch; nothing changed
     {-2, world}             the session lives in another world; nothing changed
+    {-3}                    no lease: the owner must claim it again first; nothing changed
 ]]
+--- @include "lease-fence"
 local world = redis.call('HGET', KEYS[1], 'world')
 if not world then
   return {0}
@@ -23,7 +25,11 @@ end
 if world ~= ARGV[1] then
   return {-2, world}
 end
-if redis.call('HGET', KEYS[3], 'epoch') ~= ARGV[2] then
+local fence = fenceOf(KEYS[3], ARGV[2])
+if fence == -2 then
+  return {-3}
+end
+if fence ~= 0 then
   return {-1}
 end
 redis.call('RENAME', KEYS[1], KEYS[2])
