@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 export default tseslint.config(
   {
     // Fixtures break the rules on purpose (tests/build-rules.test.ts lints them explicitly).
-    ignores: ['node_modules/', 'public/build/', 'bench-results/', 'data/', 'tests/build-fixtures/'],
+    ignores: ['node_modules/', 'public/build/', 'dist/', 'test-results/', 'bench-results/', 'data/', 'tests/build-fixtures/'],
   },
   {
     files: ['**/*.ts'],

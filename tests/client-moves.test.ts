@@ -133,3 +133,21 @@ test('a node that cannot be reached sends the client on to the next node it know
   await live(c);
   assert.deepEqual(urls, [dead, other.url]);
 });
+
+test('sent again to a node that just refused it, the client asks the sender again instead (its lease has not run out yet)', async (t) => {
+  const deadPort = await freePort();
+  const dead = `ws://127.0.0.1:${deadPort}/ws`;
+  let visits = 0;
+  // The sender still believes the dead node runs the world for its first two answers.
+  const sender = await fakeNode((ws) => (++visits <= 2 ? moveTo(ws, 'forest', dead) : welcome(ws, 'forest')));
+  t.after(() => sender.close());
+  const urls: string[] = [];
+  const c = new TetherClient({ url: sender.url, transport: recording(urls), clock: systemClock, name: 'Ann', character: 0, mayMoveTo: () => true, fallbackUrls: () => [sender.url, dead] });
+  t.after(() => c.dispose());
+  const t0 = performance.now();
+  c.start();
+  await live(c);
+  assert.deepEqual(urls, [sender.url, dead, sender.url, sender.url]);
+  assert.equal(c.movesDeferred, 1);
+  assert.ok(performance.now() - t0 < 2500, 'no growing backoff while bounced');
+});

@@ -255,7 +255,12 @@ export async function startTetherServer(config: ServerConfig, options: StartOpti
   tickLoop.start();
   serverMetrics.start();
   gateway.start();
-  const flush = repeat(clock, config.positionFlushMs, () => lobby.flushPositions());
+  // Positions go to the profiles every couple of seconds, so a crash loses little. A cluster node
+  // checkpoints its worlds twice a second instead (and saves a profile's position as its player
+  // leaves), so it does not write them twice.
+  const flush = repeat(clock, config.positionFlushMs, () => {
+    if (!cluster) lobby.flushPositions();
+  });
   const idleWorlds = repeat(clock, 5000, () => local?.closeIdle());
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   socketUrl = socketUrlOf(config.publicUrl || `http://${hostForUrl}:${port}`);

@@ -237,7 +237,9 @@ function nodeProcess(main: string, id: string, port: number, args: string[]): No
     },
     async start() {
       if (running) throw new Error(`node ${id} is running`);
-      const p = spawn(process.execPath, [main, ...args], { cwd: dirname(main), stdio: ['ignore', 'pipe', 'pipe'] });
+      // TETHER_NODE_FLAGS: flags for node itself (e.g. --cpu-prof), for profiling a cluster.
+      const nodeFlags = (process.env['TETHER_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
+      const p = spawn(process.execPath, [...nodeFlags, main, ...args], { cwd: dirname(main), stdio: ['ignore', 'pipe', 'pipe'] });
       proc = p;
       running = true;
       exited = new Promise((resolve) => p.once('exit', (code) => {

@@ -95,6 +95,11 @@ export interface TetherClientEvents {
   snapshot: (snapshot: Snapshot) => void;
 }
 
+/** A node that refused our connection is not moved to again for this long. */
+const UNREACHABLE_FOR_MS = 3000;
+/** After a move to such a node was put off, the sender is asked again after about this long. */
+const MOVE_RETRY_MS = 300;
+
 /**
  * Same scheme, host and port: a move that stays where the client already was. (By hand: the
  * client core runs where neither the DOM's nor Node's URL is declared.)
@@ -128,9 +133,10 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   world: string | undefined;
   /** Where the next socket goes: the home URL, or the node a `moved` sent us to. */
   currentUrl: string;
-  /** `moved` messages followed, and refused (an URL the cluster does not list). */
+  /** `moved` messages followed, refused (an URL the cluster does not list), and put off (to a node that just refused us). */
   moves = 0;
   movesRefused = 0;
+  movesDeferred = 0;
   /** The playhead for other players: adaptive playback delay from measured arrival jitter. */
   readonly playback: PlaybackClock;
   /** Where to draw everyone this frame (render-state.ts): the renderer's one call. */
@@ -149,6 +155,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private readonly roster = new RosterSync();
   /** The last socket was abandoned for silence (not closed). */
   private lastDropSilent = false;
+  /** Node URLs whose socket just failed to open, and until when a move there is put off. */
+  private readonly unreachableUntil = new Map<string, number>();
 
   constructor(private readonly opts: TetherClientOptions) {
     super();
@@ -363,6 +371,14 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       this.currentUrl = this.opts.url;
       return;
     }
+    if (this.opts.clock.now() < (this.unreachableUntil.get(url) ?? -Infinity)) {
+      // Sent to a node that just refused us: it died, and the sender has not noticed yet (its
+      // lease still runs). Ask the sender again shortly, not the dead node; once the lease runs
+      // out the world is claimed afresh and the sender takes us in.
+      this.movesDeferred++;
+      this.connection.delayNextRetry(MOVE_RETRY_MS);
+      return;
+    }
     this.moves++;
     if (this.selfId === null || this.resumeToken === null) this.world = world;
     this.currentUrl = url;
@@ -380,6 +396,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     const c = this.connection;
     const silent = this.lastDropSilent;
     this.lastDropSilent = false;
+    if (c && c.socketsOpened > 0 && !c.lastSocketOpened) this.unreachableUntil.set(this.currentUrl, this.opts.clock.now() + UNREACHABLE_FOR_MS);
     if (c && c.socketsOpened > 0 && (!c.lastSocketOpened || silent)) {
       const list = [...new Set([this.opts.url, ...(this.opts.fallbackUrls?.() ?? [])])];
       this.currentUrl = list[(list.indexOf(this.currentUrl) + 1) % list.length]!;

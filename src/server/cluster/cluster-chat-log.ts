@@ -2,14 +2,16 @@
  * The game's ChatLog for one world of a cluster node: lines are numbered and deduplicated in
  * Redis (world-chat-stream.ts: gapless seq and client line ids in one fenced step, so a line
  * resent to whichever node runs the world next is posted once), kept in a window here for
- * replay, and copied to PostgreSQL (chat-history.ts) in batches every `flushEveryMs` for good.
+ * replay, and copied to PostgreSQL for good: with the world's next checkpoint (the owner takes
+ * them with `takeUnwritten`, at most a second later), or at once by `flush` when the world
+ * stops here (chat-history.ts). Until then Redis holds them.
  *
  * Posts of one world go to Redis one after another, so they resolve in the order they were made
  * and the window is always the log's tail. A post that finds the world's lease missing (Redis
  * restarted) waits until the owner has claimed the world again (`resume()`), then goes on; if
  * the world stops here instead, it fails and the client resends the line wherever it goes next.
  */
-import type { Clock, TimerHandle } from '../../shared/clock.js';
+import type { Clock } from '../../shared/clock.js';
 import { linesAfter, type ChatLog, type ChatPost, type NewChatLine } from '../chat/chat-log.js';
 import type { Logger } from '../logger.js';
 import type { StoredChatLine } from '../store/store.js';
@@ -26,7 +28,6 @@ export interface ClusterChatLogOptions {
   readonly logger: Logger;
   /** Lines kept here for replay. */
   readonly memoryLimit: number;
-  readonly flushEveryMs: number;
   readonly onFenced: (err: FencedWriteError) => void;
 }
 
@@ -34,8 +35,7 @@ export class ClusterChatLog implements ChatLog {
   private readonly window: StoredChatLine[] = [];
   private seq = 0;
   private tail: Promise<unknown> = Promise.resolve();
-  private unflushed: StoredChatLine[] = [];
-  private flushTimer: TimerHandle | null = null;
+  private unwritten: StoredChatLine[] = [];
   private flushing: Promise<void> = Promise.resolve();
   /** Posts waiting for the lease to be claimed again. */
   private leaseBack: { promise: Promise<void>; resolve: () => void; reject: (err: Error) => void } | null = null;
@@ -82,19 +82,27 @@ export class ClusterChatLog implements ChatLog {
     waiting?.resolve();
   }
 
-  /** Writes what is not yet in PostgreSQL (the world moves, or the node stops). */
+  /** Lines not yet in PostgreSQL, handed to the checkpoint that writes them (given back if it fails). */
+  takeUnwritten(): StoredChatLine[] {
+    const lines = this.unwritten;
+    this.unwritten = [];
+    return lines;
+  }
+
+  /** A checkpoint that carried these lines failed (not fenced): they go with the next one. */
+  giveBack(lines: readonly StoredChatLine[]): void {
+    this.unwritten = [...lines, ...this.unwritten];
+  }
+
+  /** Writes what is not yet in PostgreSQL at once (the world moves, or the node stops). */
   async flush(): Promise<void> {
-    if (this.flushTimer) this.opts.clock.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
-    this.flushing = this.flushing.then(() => this.writeBatch());
+    this.flushing = this.flushing.catch(() => {}).then(() => this.writeBatch());
     await this.flushing;
   }
 
   /** The world stopped here: posts still waiting fail (their clients resend them elsewhere). */
   close(): void {
     this.closed = true;
-    if (this.flushTimer) this.opts.clock.clearTimeout(this.flushTimer);
-    this.flushTimer = null;
     this.leaseBack?.reject(new Error('the world stopped on this node'));
     this.leaseBack = null;
   }
@@ -134,17 +142,12 @@ export class ClusterChatLog implements ChatLog {
     this.window.push(line);
     if (this.window.length > this.opts.memoryLimit) this.window.shift();
     this.seq = Math.max(this.seq, line.seq);
-    this.unflushed.push(line);
-    this.flushTimer ??= this.opts.clock.setTimeout(() => {
-      this.flushTimer = null;
-      this.flushing = this.flushing.then(() => this.writeBatch());
-    }, this.opts.flushEveryMs);
+    this.unwritten.push(line);
   }
 
   private async writeBatch(): Promise<void> {
-    if (this.unflushed.length === 0) return;
-    const batch = this.unflushed;
-    this.unflushed = [];
+    const batch = this.takeUnwritten();
+    if (batch.length === 0) return;
     try {
       await this.opts.history.append(this.opts.fence.now(), batch);
     } catch (err) {
@@ -152,15 +155,9 @@ export class ClusterChatLog implements ChatLog {
         this.opts.onFenced(err);
         return;
       }
-      // PostgreSQL unreachable: keep the lines for the next batch.
-      this.unflushed = [...batch, ...this.unflushed];
+      this.giveBack(batch);
       this.opts.logger.log('warn', 'chat_history_failed', { world: this.opts.fence.world, lines: batch.length, err: String(err) });
-      if (!this.closed) {
-        this.flushTimer ??= this.opts.clock.setTimeout(() => {
-          this.flushTimer = null;
-          this.flushing = this.flushing.then(() => this.writeBatch());
-        }, this.opts.flushEveryMs * 4);
-      }
+      throw err;
     }
   }
 }

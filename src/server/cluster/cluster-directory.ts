@@ -1,9 +1,9 @@
 /**
  * What every node knows of the cluster: which nodes are alive (their public WebSocket URL, how
  * many worlds and players they hold, whether they are draining for a deploy) and which worlds
- * run, with their players and capacity. Each node writes its own entry and its worlds' entries
- * every `heartbeatMs`, and reads everyone's in the same round trip: four Redis commands per node
- * per heartbeat, nothing per player.
+ * run where, with their players and capacity. Each node writes its own entry (its worlds inside
+ * it) every `heartbeatMs` and reads everyone's in the same round trip (directory-beat-1.lua): one
+ * request and two commands in Redis per node per heartbeat, nothing per player.
  *
  * Entries carry the wall-clock time they were written; one older than `staleMs` is a node (or a
  * world) that stopped: its process died, stalled, or lost Redis. Liveness here is only a hint
@@ -14,6 +14,7 @@ import type { Clock } from '../../shared/clock.js';
 import { repeat, type Repeating } from '../../shared/repeat.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
+import type { RedisScripts } from './redis-scripts.js';
 
 export interface NodeEntry {
   readonly id: string;
@@ -43,6 +44,7 @@ export interface NodeReport {
 
 export interface ClusterDirectoryOptions {
   readonly redis: RedisConnection;
+  readonly scripts: RedisScripts;
   readonly keys: ClusterKeys;
   readonly nodeId: string;
   /** This node's public WebSocket URL. */
@@ -62,9 +64,8 @@ export class ClusterDirectory {
   private nodes = new Map<string, NodeEntry>();
   private worldEntries = new Map<string, WorldEntry>();
   private timer: Repeating | null = null;
-  private writtenWorlds = new Set<string>();
   private beating: Promise<void> | null = null;
-  /** Redis commands sent, for the commands-per-player budget. */
+  /** Redis commands sent outside scripts (the scripts count their own), for the budget per player. */
   commandsSent = 0;
 
   constructor(private readonly opts: ClusterDirectoryOptions) {}
@@ -99,49 +100,38 @@ export class ClusterDirectory {
     return [...this.worldEntries.values()].filter((w) => now - w.atMs <= this.opts.staleMs);
   }
 
-  /** Removes this node's entries (a clean stop). */
+  /** Removes this node's entry (a clean stop). */
   async stop(): Promise<void> {
     this.timer?.stop();
     this.timer = null;
     await this.beating?.catch(() => {});
-    const { redis, keys, nodeId } = this.opts;
     try {
-      this.commandsSent += this.writtenWorlds.size > 0 ? 2 : 1;
-      await Promise.all([redis.hDel(keys.nodes(), nodeId), ...(this.writtenWorlds.size > 0 ? [redis.hDel(keys.worlds(), [...this.writtenWorlds])] : [])]);
+      this.commandsSent++;
+      await this.opts.redis.hDel(this.opts.keys.nodes(), this.opts.nodeId);
     } catch (err) {
       this.opts.onError(err);
     }
   }
 
   private async writeAndRead(): Promise<void> {
-    const { redis, keys, nodeId, url, clock } = this.opts;
+    const { scripts, keys, nodeId, url, clock } = this.opts;
     const report = this.opts.report();
     const atMs = clock.wallMs();
     const self: NodeEntry = { id: nodeId, url: url(), worlds: report.worlds.length, players: report.players, draining: report.draining, atMs };
-    const worldFields: Record<string, string> = {};
-    for (const w of report.worlds) worldFields[w.name] = JSON.stringify({ players: w.players, capacity: w.capacity, node: nodeId, atMs });
-    // Worlds this node no longer runs: their entries go, so the list does not show them as ours.
-    const dropped = [...this.writtenWorlds].filter((w) => !(w in worldFields));
     try {
-      const multi = redis.multi().hSet(keys.nodes(), nodeId, JSON.stringify(self));
-      if (report.worlds.length > 0) multi.hSet(keys.worlds(), worldFields);
-      if (dropped.length > 0) multi.hDel(keys.worlds(), dropped);
-      multi.hGetAll(keys.nodes()).hGetAll(keys.worlds());
-      const replies = await multi.execAsPipeline();
-      this.commandsSent += replies.length;
-      this.writtenWorlds = new Set(Object.keys(worldFields));
-      const nodesRaw = replies[replies.length - 2] as unknown as Record<string, string>;
-      const worldsRaw = replies[replies.length - 1] as unknown as Record<string, string>;
-      this.nodes = this.parseNodes(nodesRaw, atMs);
-      this.worldEntries = this.parseWorlds(worldsRaw, atMs);
-      this.nodes.set(nodeId, self);
+      const flat = (await scripts.run('directory-beat', [keys.nodes()], [nodeId, JSON.stringify({ ...self, worldList: report.worlds })])) as string[];
+      const raw: Record<string, string> = {};
+      for (let i = 0; i + 1 < flat.length; i += 2) raw[flat[i]!] = flat[i + 1]!;
+      this.parse(raw, atMs);
     } catch (err) {
       this.opts.onError(err);
     }
   }
 
-  private parseNodes(raw: Record<string, string>, now: number): Map<string, NodeEntry> {
-    const out = new Map<string, NodeEntry>();
+  /** Nodes and, inside their entries, the worlds they run. */
+  private parse(raw: Record<string, string>, now: number): void {
+    const nodes = new Map<string, NodeEntry>();
+    const worlds = new Map<string, WorldEntry>();
     const forget: string[] = [];
     for (const [id, json] of Object.entries(raw)) {
       const v = parse(json);
@@ -150,31 +140,25 @@ export class ClusterDirectory {
         forget.push(id);
         continue;
       }
-      out.set(id, { id, url: v['url'], worlds: num(v['worlds']), players: num(v['players']), draining: v['draining'] === true, atMs: v['atMs'] });
-    }
-    if (forget.length > 0) this.forget(this.opts.keys.nodes(), forget);
-    return out;
-  }
-
-  private parseWorlds(raw: Record<string, string>, now: number): Map<string, WorldEntry> {
-    const out = new Map<string, WorldEntry>();
-    const forget: string[] = [];
-    for (const [name, json] of Object.entries(raw)) {
-      const v = parse(json);
-      if (!v || typeof v['node'] !== 'string' || typeof v['atMs'] !== 'number') continue;
-      if (now - v['atMs'] > FORGET_AFTER_MS) {
-        forget.push(name);
-        continue;
+      const atMs = v['atMs'];
+      nodes.set(id, { id, url: v['url'], worlds: num(v['worlds']), players: num(v['players']), draining: v['draining'] === true, atMs });
+      const list = Array.isArray(v['worldList']) ? (v['worldList'] as unknown[]) : [];
+      for (const w of list) {
+        if (typeof w !== 'object' || w === null) continue;
+        const e = w as Record<string, unknown>;
+        if (typeof e['name'] !== 'string') continue;
+        // A world listed by two nodes (one just took it over): the fresher entry wins.
+        const seen = worlds.get(e['name']);
+        if (seen && seen.atMs >= atMs) continue;
+        worlds.set(e['name'], { name: e['name'], players: num(e['players']), capacity: num(e['capacity']), node: id, atMs });
       }
-      out.set(name, { name, players: num(v['players']), capacity: num(v['capacity']), node: v['node'], atMs: v['atMs'] });
     }
-    if (forget.length > 0) this.forget(this.opts.keys.worlds(), forget);
-    return out;
-  }
-
-  private forget(key: string, fields: string[]): void {
-    this.commandsSent++;
-    this.opts.redis.hDel(key, fields).catch((err: unknown) => this.opts.onError(err));
+    if (forget.length > 0) {
+      this.commandsSent++;
+      this.opts.redis.hDel(this.opts.keys.nodes(), forget).catch((err: unknown) => this.opts.onError(err));
+    }
+    this.nodes = nodes;
+    this.worldEntries = worlds;
   }
 }
 

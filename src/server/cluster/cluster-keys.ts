@@ -34,14 +34,9 @@ export class ClusterKeys {
     return `${this.prefix}world:${world}:chat-seq`;
   }
 
-  /** Hash: node id -> JSON of its public URL, load and heartbeat time (cluster-directory.ts). */
+  /** Hash: node id -> JSON of its public URL, load, worlds and heartbeat time (cluster-directory.ts). */
   nodes(): string {
     return `${this.prefix}nodes`;
-  }
-
-  /** Hash: world name -> JSON of its players, capacity and owner, written by the owner (cluster-directory.ts). */
-  worlds(): string {
-    return `${this.prefix}worlds`;
   }
 
   /** Hash of one session, keyed by the sha256 (hex) of its current resume token (session-store.ts). */

@@ -125,12 +125,13 @@ export class ClusterNode implements ClusterFigures {
     });
     const directory = new ClusterDirectory({
       redis,
+      scripts,
       keys,
       nodeId: opts.nodeId,
       url: opts.socketUrl,
       clock,
-      heartbeatMs: 500,
-      staleMs: 1500,
+      heartbeatMs: 1000,
+      staleMs: 2500,
       report: () => ({
         players: [...host.rooms.values()].reduce((n, r) => n + r.playerCount, 0),
         draining: placement?.isDraining ?? false,

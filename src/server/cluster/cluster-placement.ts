@@ -14,7 +14,7 @@
  * whose last checkpoint is younger than a lease and was not written as a release still has an
  * owner at work: nobody takes it. Worlds whose owner died or stalls stop being written: once the
  * checkpoint is a lease old they are claimed, by the node a returning player reaches (which waits
- * meanwhile) and by a scan every second of such worlds that still hold bodies.
+ * meanwhile) and by a scan every five seconds of such worlds that still hold bodies.
  */
 import type { Clock } from '../../shared/clock.js';
 import { overflowWorldName } from '../../shared/world-names.js';
@@ -104,13 +104,16 @@ export class ClusterPlacement implements WorldPlacement {
     for (;;) {
       const here = this.rooms.get(world);
       if (here) return { kind: 'here', room: here };
-      const { holder, handoff } = await this.owner(world);
+      const { holder, leaseLeftMs, handoff } = await this.owner(world);
       if (holder === this.opts.nodeId) {
         // Our own claim is finishing (or the world is being handed over): wait for it.
       } else if (holder !== null) {
         const node = this.opts.directory.live(holder);
-        if (node && !node.draining) return { kind: 'elsewhere', url: node.url };
-        // A dead (or draining) holder: its lease runs out within a TTL, then the world is free.
+        // A holder renews every third of the lease: one that let it run below two thirds (less
+        // a margin) has missed a renewal — it died or stalls — however fresh its heartbeat looks.
+        const renewing = leaseLeftMs > (this.opts.leaseTtlMs * 2) / 3 - 500;
+        if (node && !node.draining && renewing) return { kind: 'elsewhere', url: node.url };
+        // A dead, stalled or draining holder: its lease runs out within a TTL, then the world is free.
       } else if (handoff === null && (await this.ownerAtWork(world))) {
         // No lease, but its owner is still writing it: Redis lost the lease (a restart, or this
         // node cannot see it) and the owner is claiming it back. Taking it would cut its players off.
@@ -193,11 +196,15 @@ export class ClusterPlacement implements WorldPlacement {
     return names.size;
   }
 
-  /** Who holds the world's lease, and whom a draining node is handing it to (one round trip). */
-  private async owner(world: string): Promise<{ holder: string | null; handoff: string | null }> {
-    this.opts.countCommands(2);
-    const [holder, handoff] = (await this.opts.redis.multi().hGet(this.opts.keys.lease(world), 'node').get(this.opts.keys.handoff(world)).execAsPipeline()) as unknown as [string | null, string | null];
-    return { holder: holder ?? null, handoff: handoff ?? null };
+  /**
+   * Who holds the world's lease and for how much longer, and whom a draining node is handing it
+   * to (one round trip).
+   */
+  private async owner(world: string): Promise<{ holder: string | null; leaseLeftMs: number; handoff: string | null }> {
+    this.opts.countCommands(3);
+    const lease = this.opts.keys.lease(world);
+    const [holder, left, handoff] = (await this.opts.redis.multi().hGet(lease, 'node').pTTL(lease).get(this.opts.keys.handoff(world)).execAsPipeline()) as unknown as [string | null, number, string | null];
+    return { holder: holder ?? null, leaseLeftMs: Number(left), handoff: handoff ?? null };
   }
 
   private self(): NodeEntry | undefined {
@@ -213,7 +220,7 @@ export class ClusterPlacement implements WorldPlacement {
       this.scan()
         .catch((err: unknown) => this.opts.logger.log('warn', 'orphan_scan_failed', { err: String(err) }))
         .finally(() => this.scheduleScan());
-    }, 1000);
+    }, 5000);
   }
 
   /**

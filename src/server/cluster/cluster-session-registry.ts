@@ -4,8 +4,8 @@
  * The owner keeps, per player of the world, the hash of its current resume token and what the
  * session says; every write is fenced by the world's lease. Grace periods are timed here; the
  * record's time to live in Redis (grace plus a margin) ends abandoned sessions on its own, and
- * is refreshed for connected players in one pipelined batch every third of the grace period
- * (about 0.1 Redis commands per player per second).
+ * is refreshed for connected players in one pipelined batch twice within that time (about 0.06
+ * Redis commands per player per second).
  *
  * A write refused by the fence means another node owns the world now: `onFenced` stops the world
  * here. A write that finds no lease at all (Redis restarted) fails this one operation; the owner
@@ -190,7 +190,8 @@ export class ClusterSessionRegistry implements SessionRegistry {
   /** Connected players' records get their time to live back, in one pipelined batch. */
   private scheduleRefresh(): void {
     if (this.stopped) return;
-    const every = Math.max(1000, Math.floor((this.opts.ttlMs - 5000) / 3));
+    // Twice within the time to live (less a margin for a slow Redis): one refresh may fail.
+    const every = Math.max(1000, Math.floor((this.opts.ttlMs - 5000) / 2));
     this.refresher = this.opts.clock.setTimeout(() => {
       this.refresher = null;
       void this.refresh().finally(() => this.scheduleRefresh());

@@ -30,7 +30,7 @@ import { LeaseKeeper, type LeaseState } from './lease-keeper.js';
 import type { RedisConnection } from './redis-connection.js';
 import type { SessionStore } from './session-store.js';
 import type { WorldChatStream } from './world-chat-stream.js';
-import type { WorldCheckpoints } from './world-checkpoints.js';
+import { checkpointJson, type WorldCheckpoints } from './world-checkpoints.js';
 import { WorldFence } from './world-fence.js';
 import type { WorldLease, WorldLeases } from './world-leases.js';
 
@@ -80,6 +80,14 @@ export interface WorldHostOptions {
   readonly countCommands: (n: number) => void;
 }
 
+/** A world whose checkpoint is due this round, with its bodies serialised. */
+interface Due {
+  readonly world: string;
+  readonly h: Hosted;
+  readonly bodies: number;
+  readonly json: string;
+}
+
 interface Hosted {
   readonly room: Room;
   readonly fence: WorldFence;
@@ -91,6 +99,8 @@ interface Hosted {
   lastCheckpointAt: number;
   /** Bodies in the last checkpoint: a join or a leave is written within a housekeeping round. */
   lastCheckpointBodies: number;
+  /** The bodies of the last checkpoint, as written. */
+  lastCheckpointJson: string;
   checkpointing: Promise<void> | null;
   emptySince: number | null;
   leaving: boolean;
@@ -112,7 +122,7 @@ export class WorldHost {
   }
 
   start(): void {
-    this.loop = repeat(this.opts.clock, Math.min(100, Math.floor(this.opts.checkpointEveryMs / 2)), () => this.housekeeping());
+    this.loop = repeat(this.opts.clock, Math.min(100, Math.floor(this.opts.checkpointEveryMs / 5)), () => this.housekeeping());
   }
 
   /** Claims a world for this node; concurrent claims of one world share one attempt. */
@@ -218,20 +228,22 @@ export class WorldHost {
       onFenced,
       countCommands: this.opts.countCommands,
     });
-    const chat = new ClusterChatLog({ stream: this.opts.stream, history: this.opts.history, fence, clock, logger, memoryLimit: this.opts.chatMemoryLimit, flushEveryMs: 250, onFenced });
+    const chat = new ClusterChatLog({ stream: this.opts.stream, history: this.opts.history, fence, clock, logger, memoryLimit: this.opts.chatMemoryLimit, onFenced });
     const room = this.opts.makeRoom({ name: world, capacity: this.opts.capacityOf(world) }, { sessions, chatLog: chat });
     try {
-      await room.load();
-      // The previous owner's last checkpoint: its players come back as they were (at most one
-      // checkpoint old). One older than the grace period holds nobody who could still resume.
-      const cp = await this.opts.checkpoints.read(world);
+      // The chat window and the previous owner's last checkpoint, read side by side: the world's
+      // players wait for this (a hand-over's freeze). From the checkpoint they come back as they
+      // were (at most one checkpoint old); one older than the grace period holds nobody who
+      // could still resume.
+      const [cp] = await Promise.all([this.opts.checkpoints.read(world), room.load()]);
       const restored = cp && clock.wallMs() - cp.atMs < this.opts.graceMs ? cp.bodies : [];
       room.restore(restored);
-      const h: Hosted = { room, fence, sessions, chat, unsure: false, provenUntil: 0, lastCheckpointAt: -Infinity, lastCheckpointBodies: 0, checkpointing: null, emptySince: null, leaving: false, lastTickAtMs: 0 };
-      await this.writeCheckpoint(h);
+      const h: Hosted = { room, fence, sessions, chat, unsure: false, provenUntil: 0, lastCheckpointAt: -Infinity, lastCheckpointBodies: 0, lastCheckpointJson: '', checkpointing: null, emptySince: null, leaving: false, lastTickAtMs: 0 };
       this.hosted.set(world, h);
       this.rooms.set(world, room);
       this.keeper.keep(lease);
+      // Its first checkpoint, under the new epoch, is not waited for: the lease is sure already.
+      this.checkpoint(world, h);
       this.counters.claimed++;
       this.opts.countCommands(1);
       void this.opts.redis.del(this.opts.keys.handoff(world)).catch(() => {});
@@ -292,13 +304,57 @@ export class WorldHost {
 
   private housekeeping(): void {
     const now = this.opts.clock.now();
+    const due: Due[] = [];
     for (const [world, h] of this.hosted) {
       if (h.leaving) continue;
-      const due = h.unsure || now >= h.fence.lease.validUntilMs ? PROOF_MS : this.opts.checkpointEveryMs;
-      if (now - h.lastCheckpointAt >= due || h.room.playerCount !== h.lastCheckpointBodies) this.checkpoint(world, h);
+      const unsure = h.unsure || now >= h.fence.lease.validUntilMs;
+      const since = now - h.lastCheckpointAt;
+      const joinedOrLeft = h.room.playerCount !== h.lastCheckpointBodies;
+      // A world where nothing moved is written once a second only: that still shows its owner at
+      // work (cluster-placement.ts), at half the writes.
+      if (!h.checkpointing && (joinedOrLeft || since >= (unsure ? PROOF_MS : this.opts.checkpointEveryMs))) {
+        // Chat lines waiting for the durable copy ride along (every world is written at least
+        // once a second, so the copy lags Redis by a second at most).
+        const bodies = h.room.checkpoint();
+        const json = checkpointJson(bodies);
+        if (unsure || joinedOrLeft || since >= 2 * this.opts.checkpointEveryMs || json !== h.lastCheckpointJson) due.push({ world, h, bodies: bodies.length, json });
+      }
       if (h.room.playerCount > 0) h.emptySince = null;
       else if (h.emptySince === null) h.emptySince = now;
       else if (now - h.emptySince >= this.opts.emptyReleaseMs) void this.release(world, h);
+    }
+    if (due.length > 0) this.checkpointMany(due);
+  }
+
+  /** The due worlds' checkpoints in one statement (one PostgreSQL round trip per round, not per world). */
+  private checkpointMany(due: Due[]): void {
+    const sentAt = this.opts.clock.now();
+    const atMs = this.opts.clock.wallMs();
+    const writes = due.map(({ h, bodies, json }) => ({ h, bodies, write: { fence: h.fence.now(), tick: h.room.world.tick, atMs, json, chat: h.chat.takeUnwritten() } }));
+    const done = this.opts.checkpoints.writeMany(writes.map((w) => w.write)).then(
+      (refused) => {
+        for (const { h, bodies, write } of writes) {
+          if (refused.has(write.fence.world)) {
+            this.fenced(write.fence.world, new FencedWriteError('checkpoint', write.fence));
+            continue;
+          }
+          h.lastCheckpointAt = sentAt;
+          h.provenUntil = sentAt + PROOF_MS;
+          h.lastCheckpointBodies = bodies;
+          h.lastCheckpointJson = write.json;
+          this.counters.checkpoints++;
+        }
+      },
+      (err: unknown) => {
+        for (const { h, write } of writes) h.chat.giveBack(write.chat);
+        this.counters.checkpointFailures++;
+        this.opts.logger.log('warn', 'checkpoint_failed', { worlds: due.map((d) => d.world), err: String(err) });
+      },
+    );
+    for (const { h } of writes) {
+      h.checkpointing = done.finally(() => {
+        h.checkpointing = null;
+      });
     }
   }
 
@@ -321,8 +377,8 @@ export class WorldHost {
     this.rooms.delete(world);
     try {
       await h.checkpointing;
-      await this.writeCheckpoint(h, true);
-      await h.chat.flush();
+      // Side by side: the players wait (a hand-over's freeze).
+      await Promise.all([this.writeCheckpoint(h, true), h.chat.flush()]);
     } catch (err) {
       if (err instanceof FencedWriteError) {
         h.leaving = false;
@@ -333,8 +389,10 @@ export class WorldHost {
     this.keeper.drop(world);
     h.chat.close();
     this.hosted.delete(world);
-    await beforeRelease?.();
+    // One connection keeps order: what `beforeRelease` sends reaches Redis before the release.
+    const before = beforeRelease?.();
     await this.opts.leases.release(h.fence.lease).catch((err: unknown) => this.opts.logger.log('warn', 'lease_release_failed', { world, err: String(err) }));
+    await before;
     return 'released';
   }
 
@@ -358,9 +416,11 @@ export class WorldHost {
   private async writeCheckpoint(h: Hosted, released = false): Promise<void> {
     const sentAt = this.opts.clock.now();
     const bodies = h.room.checkpoint();
-    await this.opts.checkpoints.write(h.fence.now(), h.room.world.tick, this.opts.clock.wallMs(), bodies, released);
+    const json = checkpointJson(bodies);
+    await this.opts.checkpoints.write(h.fence.now(), h.room.world.tick, this.opts.clock.wallMs(), json, released);
     h.lastCheckpointAt = sentAt;
     h.lastCheckpointBodies = bodies.length;
+    h.lastCheckpointJson = json;
     h.provenUntil = sentAt + PROOF_MS;
     this.counters.checkpoints++;
   }
