@@ -50,7 +50,11 @@ test('rolling restart of every node with players chatting: nobody back at the jo
       assert.ok(drained, `${node.id} handed its worlds over`);
       await node.start();
     }
-    await new Promise((r) => setTimeout(r, 1500));
+    // Everyone is back in business before the chat stops.
+    await Promise.all(players.map((p) => until(p.c, () => p.c.status.kind === 'live', `${p.c.self?.info.name} live after the deploy`, 10_000)));
+    // And one more round of lines is said after it.
+    const roundAfter = n;
+    await until(players[0]!.c, () => n > roundAfter, 'a round of lines after the deploy', 5000);
   } finally {
     clearInterval(chatter);
   }

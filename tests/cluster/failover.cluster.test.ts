@@ -28,6 +28,18 @@ function assertChatOnce(c: TetherClient, texts: readonly string[]): void {
   for (const text of texts) assert.equal(c.chatLog.filter((l) => l.text === text).length, 1, `"${text}" exactly once at ${c.self?.info.name}`);
 }
 
+/** Resolves once the world's checkpoint in PostgreSQL holds these bodies where they are. */
+async function checkpointHas(world: string, bodies: ReadonlyArray<{ id: number | null; x: number; y: number }>): Promise<void> {
+  const deadline = performance.now() + 10_000;
+  for (;;) {
+    const { rows } = await cluster.db.query('SELECT bodies FROM world_checkpoints WHERE world = $1', [world]);
+    const stored = (rows[0]?.['bodies'] ?? []) as Array<[number, number, number]>;
+    if (bodies.every((b) => stored.some(([id, x, y]) => id === b.id && x === b.x && y === b.y))) return;
+    if (performance.now() > deadline) throw new Error(`the checkpoint of ${world} never held ${JSON.stringify(bodies)}: ${JSON.stringify(stored)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 async function playersIn(world: string, names: string[]): Promise<TetherClient[]> {
   const cs = names.map((name, i) => cluster.client(name, { world, home: cluster.nodes[i % cluster.nodes.length]! }));
   await Promise.all(cs.map((c) => joined(c, 10_000)));
@@ -46,9 +58,8 @@ test('kill -9 of the owner: the players resume on another node as the same playe
   }
   await Promise.all(players.map((c) => until(c, () => sent.every((t) => c.chatLog.some((l) => l.text === t)), 'all lines before the crash', 5000)));
   const before = players.map((c) => ({ id: c.selfId, name: c.self!.info.name, character: c.self!.info.character, x: c.self!.info.x, y: c.self!.info.y }));
-  // Standing still since joining: the last checkpoint (twice a second) has them where they are.
-  await owner.waitFor((l) => l.event === 'world_claimed' && l['world'] === 'isle', 'claimed');
-  await new Promise((r) => setTimeout(r, 700));
+  // Standing still since joining: wait until the last checkpoint has them where they are.
+  await checkpointHas('isle', before);
   killedAt.set(owner.id, Date.now());
   const t0 = performance.now();
   await owner.stop('SIGKILL');
@@ -77,7 +88,7 @@ test('SIGSTOP past the lease: the world moves on; woken, the stalled node is ref
   const players = await playersIn('fjord', ['Fenna', 'Finn']);
   const stalled = cluster.ownerOf('fjord') as NodeProcess;
   assert.ok(stalled);
-  await new Promise((r) => setTimeout(r, 600));
+  await checkpointHas('fjord', players.map((c) => ({ id: c.selfId, x: c.self!.info.x, y: c.self!.info.y })));
   stalled.signal('SIGSTOP');
   try {
     await Promise.all(players.map((c) => until(c, () => c.resumes >= 1 && c.status.kind === 'live', 'resumed on another node', 15_000)));

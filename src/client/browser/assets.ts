@@ -1,29 +1,26 @@
 /**
- * Loads the generated art (scripts/generate-art.ts): six character sheets and the tile strip.
- * Sheets are 4 rows (facing down/left/right/up, the FACING values) by 4 columns of 32x32 frames:
- * column 0 idle, columns 1-3 the walk cycle, played 1,2,3,2.
+ * Loads the generated art (scripts/generate-art.ts): the six character sheets, one below the
+ * other in one image (one request, not six: on a slow link every request beyond the browser's six
+ * connections costs a round trip), and the tile strip. A sheet is 4 rows (facing
+ * down/left/right/up, the FACING values) by 4 columns of 32x32 frames: column 0 idle, columns 1-3
+ * the walk cycle, played 1,2,3,2.
  */
-import char0 from '../../../public/assets/characters/char-0.png';
-import char1 from '../../../public/assets/characters/char-1.png';
-import char2 from '../../../public/assets/characters/char-2.png';
-import char3 from '../../../public/assets/characters/char-3.png';
-import char4 from '../../../public/assets/characters/char-4.png';
-import char5 from '../../../public/assets/characters/char-5.png';
+import charactersUrl from '../../../public/assets/characters.png';
 import tileJson from '../../../public/assets/tiles.json';
 import tilesUrl from '../../../public/assets/tiles.png';
 import { CHARACTER_COUNT } from '../../shared/limits.js';
 import type { TileName } from '../../shared/world-map.js';
 
-/** One sheet per character id (CHARACTER_COUNT of them). */
-const CHARACTER_URLS: readonly string[] = [char0, char1, char2, char3, char4, char5].slice(0, CHARACTER_COUNT);
-
 export const FRAME = 32;
+/** One character's sheet: 4 facings of FRAME. */
+const SHEET_HEIGHT = 4 * FRAME;
 
 /** A column of tiles.png: the map's tiles, and the tree alone on transparency (drawn over players). */
 export type ArtTile = TileName | 'tree_sprite';
 
 export interface Assets {
-  readonly characters: readonly HTMLImageElement[];
+  /** Every character's sheet, character i's from row i * 4 frames down. */
+  readonly characters: HTMLImageElement;
   readonly tiles: HTMLImageElement;
   /** Column of each tile in tiles.png. */
   readonly tileIndex: Readonly<Record<ArtTile, number>>;
@@ -52,7 +49,7 @@ function tileIndexFrom(json: { tiles?: Record<string, unknown> }): Record<ArtTil
 
 export async function loadAssets(): Promise<Assets> {
   // The build turns each imported image into a content-hashed file and these into its URL.
-  const [characters, tiles] = await Promise.all([Promise.all(CHARACTER_URLS.map(loadImage)), loadImage(tilesUrl)]);
+  const [characters, tiles] = await Promise.all([loadImage(charactersUrl), loadImage(tilesUrl)]);
   return { characters, tiles, tileIndex: tileIndexFrom(tileJson) };
 }
 
@@ -65,7 +62,8 @@ export function frameColumn(moving: boolean, nowMs: number, phaseMs = 0): number
   return WALK[Math.floor(((nowMs + phaseMs) * WALK_FPS) / 1000) % WALK.length] ?? 0;
 }
 
-/** Draws one frame of a sheet with its top-left at (dx, dy), `size` pixels square. */
-export function drawFrame(ctx: CanvasRenderingContext2D, sheet: HTMLImageElement, facing: number, column: number, dx: number, dy: number, size: number): void {
-  ctx.drawImage(sheet, column * FRAME, (facing & 3) * FRAME, FRAME, FRAME, dx, dy, size, size);
+/** Draws one frame of a character with its top-left at (dx, dy), `size` pixels square (an unknown character draws as the first). */
+export function drawFrame(ctx: CanvasRenderingContext2D, assets: Assets, character: number, facing: number, column: number, dx: number, dy: number, size: number): void {
+  const c = Number.isInteger(character) && character >= 0 && character < CHARACTER_COUNT ? character : 0;
+  ctx.drawImage(assets.characters, column * FRAME, c * SHEET_HEIGHT + (facing & 3) * FRAME, FRAME, FRAME, dx, dy, size, size);
 }

@@ -173,10 +173,9 @@ export class JoinScreen {
   private drawPreviews(): void {
     const now = performance.now();
     this.previews.forEach((p, i) => {
-      const sheet = this.assets.characters[i];
-      if (!p.ctx || !sheet) return;
+      if (!p.ctx) return;
       p.ctx.clearRect(0, 0, FRAME, FRAME);
-      drawFrame(p.ctx, sheet, 0, frameColumn(i === this.character, now), 0, 0, FRAME);
+      drawFrame(p.ctx, this.assets, i, 0, frameColumn(i === this.character, now), 0, 0, FRAME);
     });
   }
 }

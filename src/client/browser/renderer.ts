@@ -160,8 +160,6 @@ export class Renderer {
 
   private drawSprite(s: SpriteState, nowMs: number): void {
     const { ctx } = this;
-    const sheet = this.assets.characters[s.character] ?? this.assets.characters[0];
-    if (!sheet) return;
     const px = Math.round(s.x);
     const py = Math.round(s.y);
     ctx.globalAlpha = s.reconnecting ? 0.4 : 1;
@@ -172,7 +170,7 @@ export class Renderer {
     ctx.fill();
     // Each player's walk cycle is phase-shifted by id so a crowd does not step in lockstep.
     const column = frameColumn(s.moving, nowMs, s.id * 97);
-    drawFrame(ctx, sheet, s.facing, column, px + SPRITE_OFFSET_X, py + SPRITE_OFFSET_Y, FRAME);
+    drawFrame(ctx, this.assets, s.character, s.facing, column, px + SPRITE_OFFSET_X, py + SPRITE_OFFSET_Y, FRAME);
     ctx.globalAlpha = 1;
   }
 }

@@ -57,6 +57,29 @@ test('the playhead never goes back, never runs more than 8 % fast, and waits at 
   }
 });
 
+test('a stall a few hundred ms past the delay is a slow-down, not a freeze; the playhead never passes the limit', () => {
+  const c = new PlaybackClock({ tickMs: TICK });
+  // A clean link for 10 s (the delay settles near one interval), then nothing for 600 ms.
+  const ps = run(c, 16_000, (tick) => {
+    const sent = tick * TICK + 30;
+    return sent >= 10_000 && sent < 10_600 ? 10_600 : sent;
+  });
+  const stall = ps.filter((x) => x.t >= 10_000 && x.t < 10_650);
+  let slowest = Infinity;
+  for (let i = 1; i < stall.length; i++) {
+    const dp = stall[i]!.p - stall[i - 1]!.p;
+    slowest = Math.min(slowest, dp);
+  }
+  // At walking speed (0.12 units/ms), a frame's move stays above the 0.01 units a viewer would
+  // see as frozen: about 0.08 ms of playhead per frame.
+  assert.ok(slowest > 0.1, `the playhead kept moving through the stall (slowest frame ${slowest.toFixed(3)} ms)`);
+  for (const x of ps) assert.ok(Number.isFinite(x.p));
+  const last = ps.at(-1)!;
+  assert.ok(last.p <= c.newestTickTimeMs + c.maxExtrapolationMs + 1e-6);
+  // Then it drifts back to the target, at most 8 % fast.
+  assert.ok(Math.abs(c.delayMs - c.targetDelayMs) < 60, `back near the target after the stall (delay ${c.delayMs.toFixed(0)}, target ${c.targetDelayMs.toFixed(0)})`);
+});
+
 test('far behind after an outage: the playhead jumps instead of catching up for seconds', () => {
   const c = new PlaybackClock({ tickMs: TICK });
   run(c, 3000, (tick) => tick * TICK + 20);

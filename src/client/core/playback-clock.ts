@@ -17,9 +17,12 @@
  * faster or 10 % slower) towards the target, so the delay changes without visible speed changes:
  * - a TCP late burst changes nothing: arrivals fill the buffer, the playhead keeps its pace;
  * - data later than the delay: the playhead may run at most `maxExtrapolationMs` past the newest
- *   tick (bodies are extrapolated there), then it waits there: bodies hold, and when the burst
- *   comes the playback continues from where it stopped, with no jump, simply further behind; it
- *   then drifts back to the target at most 8 % fast;
+ *   tick (bodies are extrapolated there), and slows down as it uses that allowance up: the rate
+ *   falls with the headroom left (rate = headroom / maxExtrapolationMs), so the playhead closes
+ *   in on the limit without reaching it for several times the allowance. A stall of a few hundred
+ *   milliseconds past the delay is drawn as a brief slow-down instead of a freeze; a longer one
+ *   ends in a hold. When the burst comes the playback continues from where it is, with no jump,
+ *   simply further behind; it then drifts back to the target at most 8 % fast;
  * - far behind (after an outage or resume, more than CATCH_UP_LIMIT_MS): it jumps to the target.
  * The playhead never goes back, so interpolation buffers may forget what it has passed.
  *
@@ -156,10 +159,14 @@ export class PlaybackClock {
       this.lastRate = 1;
       return this.playheadMs;
     }
-    const rate = 1 + clamp(error / STEER_MS, -MAX_SLOWDOWN, MAX_SPEEDUP);
+    const steered = 1 + clamp(error / STEER_MS, -MAX_SLOWDOWN, MAX_SPEEDUP);
+    // Out of data: the rate falls with the extrapolation allowance left, so the playhead slows
+    // down towards the limit instead of running into it; it never passes it.
+    const headroom = limit - this.playheadMs;
+    const soft = this.maxExtrapolationMs;
+    const rate = headroom >= soft ? steered : Math.min(steered, Math.max(0, headroom) / soft);
     this.lastRate = rate;
     const next = this.playheadMs + dt * rate;
-    // Out of data: run at most maxExtrapolationMs past the newest tick, then wait there.
     this.playheadMs = Math.max(this.playheadMs, Math.min(next, limit));
     return this.playheadMs;
   }
