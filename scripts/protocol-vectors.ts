@@ -43,6 +43,7 @@ const serverText: Array<[string, ServerMessage]> = [
   ['welcome, new profile (players includes yourself)', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, accountToken: ACCOUNT, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41, world: 'lobby' }],
   ['welcome, resumed', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: true, graceMs: 30000, rules: DEFAULT_RULES, players: [you], tick: 1300, serverTimeMs: 102000, ackSeq: 57, chatSeq: 44, world: 'lobby' }],
   ['welcome in a crowded world: the nearest players, 136 more to follow in roster messages', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: false, graceMs: 30000, rules: DEFAULT_RULES, players: [you, other], rosterRest: 136, tick: 1234, serverTimeMs: 98765.4, ackSeq: 0, chatSeq: 41, world: 'lobby-2' }],
+  ['welcome from a cluster node: the nodes a moved may send you to', { t: 'welcome', v: PROTOCOL_VERSION, you, resumeToken: RESUME, resumed: true, graceMs: 30000, rules: DEFAULT_RULES, players: [you], tick: 88, serverTimeMs: 4400, ackSeq: 12, chatSeq: 3, world: 'forest', nodes: ['ws://node-a.example:5000/ws', 'ws://node-b.example:5000/ws'] }],
   ['moved: the world runs on another node (the socket then closes with 4019)', { t: 'moved', world: 'forest', url: 'ws://node-b.example:5000/ws' }],
   ['roster, a chunk with more to come', { t: 'roster', players: [other], rest: 135 }],
   ['roster, the last chunk', { t: 'roster', players: [], rest: 0 }],

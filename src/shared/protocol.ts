@@ -144,6 +144,11 @@ export const WelcomeSchema = z.object({
   chatSeq: int(),
   /** The world joined (since version 3): a client sends it in its next hello to come back here. */
   world: opt(z.string()),
+  /**
+   * A cluster's nodes (WebSocket URLs; since version 3, absent from a single server): where a
+   * `moved` may send the client, and where it can turn when its node cannot be reached.
+   */
+  nodes: opt(z.array(z.string().check(z.maxLength(512))).check(z.maxLength(1000))),
 });
 export type Welcome = z.infer<typeof WelcomeSchema>;
 

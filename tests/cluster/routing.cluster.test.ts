@@ -54,7 +54,8 @@ test('the world list is the cluster\'s from any node; quick joins fill the lobby
       return list;
     };
     let list = await expect();
-    for (let tries = 0; tries < 40 && !list.worlds.some((w) => w.name === 'lobby-2' && w.players === 1); tries++) {
+    const complete = () => list.worlds.some((w) => w.name === 'lobby-2' && w.players === 1) && list.nodes.length === cluster.nodes.length;
+    for (let tries = 0; tries < 80 && !complete(); tries++) {
       // The directory is refreshed twice a second.
       await new Promise((r) => setTimeout(r, 100));
       list = await expect();

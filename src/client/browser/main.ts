@@ -95,12 +95,14 @@ async function boot(): Promise<void> {
   const invited = normalizeWorldName(params.get('world') ?? '') ?? undefined;
   const initial = last ?? { name: suggestName(), character: Math.floor(Math.random() * CHARACTER_COUNT) };
   const join = new JoinScreen(assets, { name: initial.name, character: initial.character, ...(invited ? { world: invited } : {}) }, (choice) => startClient(choice));
+  // The list is fetched while the join screen shows (and when a move names a node not known yet);
+  // a reload straight back into the world does without it: a cluster lists its nodes in the welcome.
   const worldList = new WorldListSource((list) => join.setWorlds(list.worlds));
-  void worldList.refresh();
-  const refreshWorlds = window.setInterval(() => {
-    if (!inGame) void worldList.refresh();
+  const rejoining = tabJoin() !== null;
+  if (!rejoining) void worldList.refresh();
+  window.setInterval(() => {
+    if (!inGame && !join.root.classList.contains('hidden') && client === null) void worldList.refresh();
   }, 5000);
-  void refreshWorlds;
   const hudLayer = el('div', { className: 'hud hidden', attrs: { id: 'hud' } }, hud.root, chat.root, debug.root, toast, touch.chatButton, joystick.root);
   ui.append(hudLayer, netPanel.root, join.root);
   join.show();
@@ -167,7 +169,6 @@ async function boot(): Promise<void> {
       const joined = { name: choice.name, character: choice.character, ...(w.world !== undefined ? { world: w.world } : {}) };
       saveLastJoin(joined);
       saveTabJoin(joined);
-      void worldList.refresh();
       chat.setSelf(w.you.id, w.you.name);
       renderer.setWorld(w.rules.widthUnits, w.rules.heightUnits);
       if (!inGame) enterGame();
@@ -268,7 +269,7 @@ async function boot(): Promise<void> {
       return net.network.profileName;
     },
     get clusterNodes() {
-      return worldList.current.nodes;
+      return [...new Set([...(client?.clusterNodes ?? []), ...worldList.current.nodes])];
     },
   };
 

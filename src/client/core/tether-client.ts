@@ -52,17 +52,24 @@ export interface TetherClientOptions {
   /** The world to join (an invite link); absent: a quick join, the server picks one with room. */
   readonly world?: string | undefined;
   /**
-   * Whether a `moved` may send this client to `url` (a cluster lists its nodes' URLs at /worlds).
-   * Default: only to the home URL's own host and port.
+   * Whether a `moved` may send this client to `url`, besides the nodes a welcome listed (a cluster
+   * lists its nodes' URLs at /worlds and in every welcome). Default: only to the home URL's own
+   * host and port.
    */
   readonly mayMoveTo?: (url: string) => boolean;
-  /** More nodes to try when both the node the client was sent to and the home node fail. */
+  /** More nodes to try when the node the client was sent to fails (besides those a welcome listed). */
   readonly fallbackUrls?: () => readonly string[];
   readonly transport: TransportFactory;
   readonly clock: Clock;
   readonly name: string;
   readonly character: number;
   readonly accountToken?: string | undefined;
+  /**
+   * Makes a new account secret (at least 128 random bits, 22-64 of [A-Za-z0-9_-]) for a name this
+   * client has no token for: the profile is created with it, so a welcome lost on the way does not
+   * lose the name. Default: 24 bytes from the platform's crypto.getRandomValues, where there is one.
+   */
+  readonly newSecret?: () => string;
   readonly password?: string | undefined;
   readonly random?: () => number;
   readonly backoff?: BackoffOptions;
@@ -93,6 +100,22 @@ export interface TetherClientEvents {
   chat: (line: ChatLine) => void;
   chatRejected: (id: string, reason: string, retryAfterMs: number | undefined) => void;
   snapshot: (snapshot: Snapshot) => void;
+}
+
+/** The platform's crypto, where there is one (browsers, Node 20); declared here, the core has no DOM or Node types. */
+declare const crypto: { getRandomValues(bytes: Uint8Array): Uint8Array } | undefined;
+
+/** 24 random bytes as base64url (32 characters), like the server's secrets; '' without a crypto source. */
+function platformSecret(): string {
+  if (typeof crypto === 'undefined') return '';
+  const bytes = crypto.getRandomValues(new Uint8Array(24));
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let out = '';
+  for (let i = 0; i < bytes.length; i += 3) {
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
+    out += alphabet[(n >> 18) & 63]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
+  }
+  return out;
 }
 
 /** A node that refused our connection is not moved to again for this long. */
@@ -131,6 +154,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   accountToken: string | undefined;
   /** The world the client is in (from the welcome), or is going to. */
   world: string | undefined;
+  /** The cluster's nodes, as the last welcome listed them (empty for a single server). */
+  clusterNodes: readonly string[] = [];
   /** Where the next socket goes: the home URL, or the node a `moved` sent us to. */
   currentUrl: string;
   /** `moved` messages followed, refused (an URL the cluster does not list), and put off (to a node that just refused us). */
@@ -155,6 +180,8 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   private readonly roster = new RosterSync();
   /** The last socket was abandoned for silence (not closed). */
   private lastDropSilent = false;
+  /** The name whose account secret this client made itself (told to the `account` listeners on start). */
+  private ownSecretFor: string | null = null;
   /** Node URLs whose socket just failed to open, and until when a move there is put off. */
   private readonly unreachableUntil = new Map<string, number>();
 
@@ -171,6 +198,10 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       send: (id, text) => this.send({ t: 'chat', id, text }),
     });
     this.accountToken = opts.accountToken;
+    if (this.accountToken === undefined) {
+      this.accountToken = (opts.newSecret ?? platformSecret)();
+      this.ownSecretFor = opts.name;
+    }
     this.playback = new PlaybackClock(opts.playbackDelayMs !== undefined ? { initialDelayMs: opts.playbackDelayMs } : {});
     this.view = new RenderState(this);
     // Every state frame is a jitter sample for the playback clock (arrival time vs tick time).
@@ -204,6 +235,9 @@ export class TetherClient extends Emitter<TetherClientEvents> {
   }
 
   start(): void {
+    // Kept before the first hello: a reload before the welcome comes back with it.
+    if (this.ownSecretFor !== null && this.accountToken) this.emit('account', this.ownSecretFor, this.accountToken);
+    this.ownSecretFor = null;
     this.connection.start();
   }
 
@@ -365,7 +399,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
    * and the client comes back through its home node.
    */
   private onMoved(world: string, url: string): void {
-    const allowed = this.opts.mayMoveTo ? this.opts.mayMoveTo(url) : sameEndpoint(url, this.opts.url);
+    const allowed = this.clusterNodes.includes(url) || (this.opts.mayMoveTo ? this.opts.mayMoveTo(url) : sameEndpoint(url, this.opts.url));
     if (!allowed) {
       this.movesRefused++;
       this.currentUrl = this.opts.url;
@@ -398,7 +432,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
     this.lastDropSilent = false;
     if (c && c.socketsOpened > 0 && !c.lastSocketOpened) this.unreachableUntil.set(this.currentUrl, this.opts.clock.now() + UNREACHABLE_FOR_MS);
     if (c && c.socketsOpened > 0 && (!c.lastSocketOpened || silent)) {
-      const list = [...new Set([this.opts.url, ...(this.opts.fallbackUrls?.() ?? [])])];
+      const list = [...new Set([this.opts.url, ...this.clusterNodes, ...(this.opts.fallbackUrls?.() ?? [])])];
       this.currentUrl = list[(list.indexOf(this.currentUrl) + 1) % list.length]!;
     }
     return this.currentUrl;
@@ -427,6 +461,7 @@ export class TetherClient extends Emitter<TetherClientEvents> {
       this.chatLog.length = 0;
     }
     if (w.world !== undefined) this.world = w.world;
+    if (w.nodes !== undefined) this.clusterNodes = w.nodes;
     if (this.lastChatSeq !== undefined && w.chatSeq < this.lastChatSeq) this.lastChatSeq = undefined;
     // The roster is replaced whole: anyone who left while we were away is simply not in it. In
     // a crowded world the rest of it streams in (roster-sync.ts); pruned once it is complete.

@@ -101,7 +101,7 @@ export class ClusterNode implements ClusterFigures {
     const capacityOf = (world: string) => opts.configured.find((w) => w.name === world)?.capacity ?? opts.capacity;
     let placement: ClusterPlacement | null = null;
     const checkpoints = new WorldCheckpoints(opts.pool);
-    const host = new WorldHost({
+    const host: WorldHost = new WorldHost({
       nodeId: opts.nodeId,
       leases,
       leaseTtlMs: opts.leaseMs,
@@ -121,9 +121,10 @@ export class ClusterNode implements ClusterFigures {
       capacityOf,
       makeRoom: opts.makeRoom,
       ownerUrl: (world) => placement?.ownerUrl(world) ?? Promise.resolve(null),
+      nodeUrls: (): string[] => directory.liveNodes().map((n: NodeEntry) => n.url).sort(),
       countCommands: count,
     });
-    const directory = new ClusterDirectory({
+    const directory: ClusterDirectory = new ClusterDirectory({
       redis,
       scripts,
       keys,
@@ -131,7 +132,7 @@ export class ClusterNode implements ClusterFigures {
       url: opts.socketUrl,
       clock,
       heartbeatMs: 1000,
-      staleMs: 2500,
+      staleMs: 4000,
       report: () => ({
         players: [...host.rooms.values()].reduce((n, r) => n + r.playerCount, 0),
         draining: placement?.isDraining ?? false,

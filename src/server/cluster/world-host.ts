@@ -75,6 +75,8 @@ export interface WorldHostOptions {
   readonly capacityOf: (world: string) => number;
   /** Builds (does not load) a room for a world with the cluster's seams. */
   readonly makeRoom: (spec: WorldSpec, seams: RoomSeams) => Room;
+  /** The cluster's nodes' URLs, for each welcome. */
+  readonly nodeUrls: () => readonly string[];
   /** Where the world runs now, when this node lost it (to send its players there), or null. */
   readonly ownerUrl: (world: string) => Promise<string | null>;
   readonly countCommands: (n: number) => void;
@@ -229,7 +231,7 @@ export class WorldHost {
       countCommands: this.opts.countCommands,
     });
     const chat = new ClusterChatLog({ stream: this.opts.stream, history: this.opts.history, fence, clock, logger, memoryLimit: this.opts.chatMemoryLimit, onFenced });
-    const room = this.opts.makeRoom({ name: world, capacity: this.opts.capacityOf(world) }, { sessions, chatLog: chat });
+    const room = this.opts.makeRoom({ name: world, capacity: this.opts.capacityOf(world) }, { sessions, chatLog: chat, clusterNodes: this.opts.nodeUrls });
     try {
       // The chat window and the previous owner's last checkpoint, read side by side: the world's
       // players wait for this (a hand-over's freeze). From the checkpoint they come back as they

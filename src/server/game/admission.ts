@@ -108,7 +108,10 @@ export class Admission {
         this.refuse(port, tooMany, 'new_names');
         return null;
       }
-      accountToken = newSecret();
+      // A client may bring the secret for the name it creates: then a welcome lost on the way (a
+      // reset right after the join) does not lose the name, because the retry presents the same
+      // secret. Otherwise the server makes one.
+      accountToken = hello.accountToken ?? newSecret();
       const spawn = this.spawnPoint();
       try {
         profile = await this.profiles.create({ name, nameKey: key, character: hello.character, x: spawn.x, y: spawn.y, accountTokenHash: hashSecret(accountToken).toString('hex') });

@@ -81,6 +81,8 @@ export interface RoomSeams {
   readonly fanOut?: FanOut;
   /** Shared by every world of a process, so more worlds do not mean more guesses. */
   readonly passwordAttempts?: PasswordAttempts;
+  /** A cluster's node URLs, told to each player in its welcome (none for a single process). */
+  readonly clusterNodes?: () => readonly string[];
 }
 
 /** A body as a world's checkpoint keeps it (cluster mode): enough to bring the player back elsewhere. */
@@ -122,6 +124,7 @@ export class Room {
   /** Wrong passwords per client address, with backoff (password-attempts.ts). */
   readonly passwordAttempts: PasswordAttempts;
   private readonly ownsPasswordAttempts: boolean;
+  private readonly clusterNodes: (() => readonly string[]) | null;
   private shuttingDown = false;
   /** Metrics hooks (set by tether-server). */
   metrics: RoomMetrics | null = null;
@@ -140,6 +143,7 @@ export class Room {
     this.chatLog = seams.chatLog ?? new LocalChatLog(storage.chat, this.name, opts.chatMemoryLimit, logger);
     this.fanOut = seams.fanOut ?? new LocalFanOut();
     this.ownsPasswordAttempts = !seams.passwordAttempts;
+    this.clusterNodes = seams.clusterNodes ?? null;
     this.passwordAttempts = seams.passwordAttempts ?? new PasswordAttempts(logger, clock);
     const joinsPerMinute = opts.joinsPerAddressMinute ?? 240;
     this.replay = new ReplayPolicy(this.chatLog, chatBytes, {
@@ -358,6 +362,7 @@ export class Room {
       ackSeq: wb.ackSeq,
       chatSeq: this.chat.lastSeq,
       world: this.name,
+      ...(this.clusterNodes ? { nodes: [...this.clusterNodes()] } : {}),
     });
     // What was pending belonged to an older connection's welcome.
     this.drip.cancel(member.id);
