@@ -22,8 +22,8 @@
  *   time the client claims to show: the playhead for `smoothed`; for `baseline`, which shows the
  *   newest data, the newest tick time data could have reached it (its timeline).
  * - hitches: frames where a bot is drawn frozen (moved < 0.01 px) although its true path moves
- *   over one frame's worth of that time, or drawn moving more than 1.5x its walking distance in
- *   that frame (+0.25 px).
+ *   over the time the frame shows (one frame's worth when the playhead stands still), or drawn
+ *   moving more than 1.5x its walking distance in that frame (+0.25 px).
  *   hitches_in_stalls: those in a frame (or the frame after one) whose playhead had run past the
  *   newest data, i.e. during a downstream stall longer than the playback delay.
  * - jitter stops: ticks in which the server stood a walking body for lack of input while its
@@ -204,8 +204,12 @@ class Recorder {
       const prev = prevById.get(s.id);
       if (prev) {
         const moved = Math.hypot(s.x - prev.x, s.y - prev.y);
+        // The true path over the time this frame showed (the playhead's own step); over one
+        // frame of wall time when the playhead stood still (a hold is a freeze). Measured over
+        // wall time always, a playhead steered to 0.9x counted a freeze whenever a walk began in
+        // the frame's last tenth, which the frame did not show yet.
         const a = truth(s.id, prev.timeMs);
-        const b = truth(s.id, prev.timeMs + s.dtMs);
+        const b = truth(s.id, s.timeMs > prev.timeMs ? s.timeMs : prev.timeMs + s.dtMs);
         const trulyMoves = a && b ? Math.hypot(b.x - a.x, b.y - a.y) > 0.05 : false;
         const inStall = s.dataOut || prev.dataOut;
         if (moved < 0.01 && trulyMoves) {
