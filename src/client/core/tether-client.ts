@@ -105,17 +105,15 @@ export interface TetherClientEvents {
 /** The platform's crypto, where there is one (browsers, Node 20); declared here, the core has no DOM or Node types. */
 declare const crypto: { getRandomValues(bytes: Uint8Array): Uint8Array } | undefined;
 
-/** 24 random bytes as base64url (32 characters), like the server's secrets; '' without a crypto source. */
+const SECRET_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+
+/**
+ * 32 characters of the base64url alphabet, each from six bits of its own random byte: 192 bits,
+ * like the server's secrets. '' without a crypto source.
+ */
 function platformSecret(): string {
   if (typeof crypto === 'undefined') return '';
-  const bytes = crypto.getRandomValues(new Uint8Array(24));
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += alphabet[(n >> 18) & 63]! + alphabet[(n >> 12) & 63]! + alphabet[(n >> 6) & 63]! + alphabet[n & 63]!;
-  }
-  return out;
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => SECRET_ALPHABET[b & 63]!).join('');
 }
 
 /** A node that refused our connection is not moved to again for this long. */

@@ -28,6 +28,14 @@ interface ChatRow {
   at_ms: number;
 }
 
+/**
+ * Lines as the column arrays world_chat's unnest() takes, in its column order (seq, from_id,
+ * client_id, name, text, at_ms): one place to change when the table gains a column.
+ */
+export function chatLineColumns(lines: readonly StoredChatLine[]): unknown[][] {
+  return [lines.map((l) => l.seq), lines.map((l) => l.from), lines.map((l) => l.clientId), lines.map((l) => l.name), lines.map((l) => l.text), lines.map((l) => l.atMs)];
+}
+
 const toLine = (r: ChatRow): StoredChatLine => ({ seq: r.seq, from: r.from_id, clientId: r.client_id, name: r.name, text: r.text, atMs: r.at_ms });
 
 export class ChatHistory {
@@ -35,16 +43,7 @@ export class ChatHistory {
 
   /** Stores lines; returns how many were new. Throws FencedWriteError. */
   async append(fence: Fence, lines: readonly StoredChatLine[]): Promise<number> {
-    const { rows } = await this.pool.query<{ owned: number; inserted: number }>(FENCED_INSERT, [
-      fence.world,
-      fence.epoch,
-      lines.map((l) => l.seq),
-      lines.map((l) => l.from),
-      lines.map((l) => l.clientId),
-      lines.map((l) => l.name),
-      lines.map((l) => l.text),
-      lines.map((l) => l.atMs),
-    ]);
+    const { rows } = await this.pool.query<{ owned: number; inserted: number }>(FENCED_INSERT, [fence.world, fence.epoch, ...chatLineColumns(lines)]);
     if (rows[0]?.owned !== 1) throw new FencedWriteError('chat history', fence);
     return rows[0].inserted;
   }

@@ -14,7 +14,7 @@ import { ChatHistory } from './chat-history.js';
 import { ClusterDirectory, type NodeEntry } from './cluster-directory.js';
 import { ClusterKeys } from './cluster-keys.js';
 import { ClusterOrigins } from './cluster-origins.js';
-import { ClusterPlacement } from './cluster-placement.js';
+import { ClusterPlacement, type RunningWorld } from './cluster-placement.js';
 import { newRedisClient, type RedisConnection } from './redis-connection.js';
 import { RedisScripts } from './redis-scripts.js';
 import { SessionStore } from './session-store.js';
@@ -44,8 +44,9 @@ export interface ClusterNodeOptions {
 export interface ClusterStatus {
   readonly node: string;
   readonly draining: boolean;
-  readonly nodes: ReadonlyArray<NodeEntry & { readonly live: boolean }>;
-  readonly worlds: ReadonlyArray<{ readonly name: string; readonly players: number; readonly capacity: number; readonly node: string }>;
+  /** The nodes whose heartbeat is fresh. */
+  readonly nodes: readonly NodeEntry[];
+  readonly worlds: readonly RunningWorld[];
 }
 
 /** Cluster figures for /metrics. */
@@ -91,7 +92,10 @@ export class ClusterNode implements ClusterFigures {
     await redis.connect();
     const keys = new ClusterKeys(opts.keyPrefix);
     const scripts = new RedisScripts(redis);
-    const sessions = new SessionStore({ redis, scripts, keys, ttlMs: opts.graceMs + 2 * opts.leaseMs + 5000 });
+    // A session outlives its grace period by two leases and a margin: long enough for the
+    // world's next owner to find it after this node died.
+    const sessionTtlMs = opts.graceMs + 2 * opts.leaseMs + 5000;
+    const sessions = new SessionStore({ redis, scripts, keys, ttlMs: sessionTtlMs });
     const stream = new WorldChatStream({ redis, scripts, keys, keepLines: opts.chatHistoryLimit, keepClientIds: 20_000 });
     const leases = new WorldLeases({ scripts, pool: opts.pool, keys, nodeId: opts.nodeId, ttlMs: opts.leaseMs, clock });
     let node: ClusterNode | null = null;
@@ -114,7 +118,7 @@ export class ClusterNode implements ClusterFigures {
       clock,
       logger,
       graceMs: opts.graceMs,
-      sessionTtlMs: opts.graceMs + 2 * opts.leaseMs + 5000,
+      sessionTtlMs,
       chatMemoryLimit: opts.chatHistoryLimit,
       checkpointEveryMs: 500,
       emptyReleaseMs: 30_000,
@@ -210,16 +214,8 @@ export class ClusterNode implements ClusterFigures {
   }
 
   status(): ClusterStatus {
-    const live = new Set(this.directory.liveNodes().map((n) => n.id));
-    const nodes = this.directory.liveNodes().map((n) => ({ ...n, live: live.has(n.id) }));
-    const worlds = this.directory.runningWorlds().map((w) => ({ name: w.name, players: w.players, capacity: w.capacity, node: w.node }));
-    for (const r of this.host.rooms.values()) {
-      const i = worlds.findIndex((w) => w.name === r.name);
-      const entry = { name: r.name, players: r.playerCount, capacity: r.capacity, node: this.opts.nodeId };
-      if (i >= 0) worlds[i] = entry;
-      else worlds.push(entry);
-    }
-    return { node: this.opts.nodeId, draining: this.placement.isDraining, nodes, worlds: worlds.sort((a, b) => a.name.localeCompare(b.name)) };
+    const worlds = [...this.placement.running().values()].sort((a, b) => a.name.localeCompare(b.name));
+    return { node: this.opts.nodeId, draining: this.placement.isDraining, nodes: this.directory.liveNodes(), worlds };
   }
 
   worldsOwned(): number {

@@ -17,11 +17,10 @@
  * meanwhile) and by a scan every five seconds of such worlds that still hold bodies.
  */
 import type { Clock } from '../../shared/clock.js';
-import { overflowWorldName } from '../../shared/world-names.js';
 import type { Room } from '../game/room.js';
-import type { WorldLocation, WorldPlacement, WorldSummary } from '../game/world-placement.js';
+import { quickJoinWorld, type WorldLocation, type WorldPlacement, type WorldSummary } from '../game/world-placement.js';
 import type { Logger } from '../logger.js';
-import { hashSecret } from '../sessions/secrets.js';
+import { hashSecretHex } from '../sessions/secrets.js';
 import type { ClusterDirectory, NodeEntry } from './cluster-directory.js';
 import type { ClusterKeys } from './cluster-keys.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -48,6 +47,11 @@ export interface ClusterPlacementOptions {
   readonly leaseTtlMs: number;
   readonly graceMs: number;
   readonly countCommands: (n: number) => void;
+}
+
+/** A world running in the cluster, and the node that runs it. */
+export interface RunningWorld extends WorldSummary {
+  readonly node: string;
 }
 
 /** How often a player waiting for a dead owner's lease looks again. */
@@ -88,15 +92,22 @@ export class ClusterPlacement implements WorldPlacement {
   }
 
   async quickJoin(): Promise<string> {
-    const running = new Map(this.opts.directory.runningWorlds().map((w) => [w.name, w]));
-    for (const r of this.rooms.values()) running.set(r.name, { name: r.name, players: r.playerCount, capacity: r.capacity, node: this.opts.nodeId, atMs: 0 });
-    const hasRoom = (name: string, capacity: number) => (running.get(name)?.players ?? 0) < (running.get(name)?.capacity ?? capacity);
-    for (const w of this.opts.configured) if (hasRoom(w.name, w.capacity)) return w.name;
-    const base = this.opts.configured[0]!.name;
-    for (let n = 2; ; n++) {
-      const name = overflowWorldName(base, n);
-      if (hasRoom(name, this.opts.capacity)) return name;
-    }
+    const running = this.running();
+    return quickJoinWorld(this.opts.configured, (name) => {
+      const w = running.get(name);
+      return !w || w.players < w.capacity;
+    });
+  }
+
+  /**
+   * Every world running in the cluster and its owner: the directory's view, with this node's own
+   * worlds as they are now (the directory's entry for them is up to a heartbeat old).
+   */
+  running(): Map<string, RunningWorld> {
+    const running = new Map<string, RunningWorld>();
+    for (const w of this.opts.directory.runningWorlds()) running.set(w.name, { name: w.name, players: w.players, capacity: w.capacity, node: w.node });
+    for (const r of this.rooms.values()) running.set(r.name, { name: r.name, players: r.playerCount, capacity: r.capacity, node: this.opts.nodeId });
+    return running;
   }
 
   async locate(world: string): Promise<WorldLocation> {
@@ -120,10 +131,11 @@ export class ClusterPlacement implements WorldPlacement {
       } else {
         // A draining node named who takes the world: everyone sends its players there.
         const named = handoff === null ? undefined : handoff === this.opts.nodeId ? this.self() : this.opts.directory.live(handoff);
-        const target = named ?? this.placeFor(world);
+        const target = named ?? this.placeFor();
         if (!target) return { kind: 'unavailable', message: 'No server can take this world right now; please try again shortly.' };
         if (target.id !== this.opts.nodeId) return { kind: 'elsewhere', url: target.url };
-        if (!this.configuredOrRunning(world) && this.runningCount() >= this.opts.maxWorlds) {
+        const running = this.running();
+        if (!this.opts.configured.some((w) => w.name === world) && !running.has(world) && running.size >= this.opts.maxWorlds) {
           return { kind: 'unavailable', message: `There are ${this.opts.maxWorlds} worlds already; pick one of them or try later.` };
         }
         const outcome = await this.opts.host.claim(world);
@@ -138,19 +150,19 @@ export class ClusterPlacement implements WorldPlacement {
   }
 
   async sessionWorld(resumeToken: string): Promise<string | undefined> {
-    return (await this.opts.sessions.find(hashSecret(resumeToken).toString('hex')))?.world;
+    return (await this.opts.sessions.find(hashSecretHex(resumeToken)))?.world;
   }
 
   async list(): Promise<WorldSummary[]> {
-    const running = new Map<string, WorldSummary>();
-    for (const w of this.opts.directory.runningWorlds()) running.set(w.name, { name: w.name, players: w.players, capacity: w.capacity });
-    for (const r of this.rooms.values()) running.set(r.name, { name: r.name, players: r.playerCount, capacity: r.capacity });
+    const running = this.running();
+    const summary = (w: RunningWorld): WorldSummary => ({ name: w.name, players: w.players, capacity: w.capacity });
     const out: WorldSummary[] = [];
     for (const w of this.opts.configured) {
-      out.push(running.get(w.name) ?? { name: w.name, players: 0, capacity: w.capacity });
+      const r = running.get(w.name);
+      out.push(r ? summary(r) : { name: w.name, players: 0, capacity: w.capacity });
       running.delete(w.name);
     }
-    out.push(...[...running.values()].sort((a, b) => a.name.localeCompare(b.name)));
+    out.push(...[...running.values()].sort((a, b) => a.name.localeCompare(b.name)).map(summary));
     return out;
   }
 
@@ -169,8 +181,7 @@ export class ClusterPlacement implements WorldPlacement {
   }
 
   /** The node a world with no owner goes to (null: no live node takes worlds). */
-  placeFor(world: string): NodeEntry | undefined {
-    void world;
+  placeFor(): NodeEntry | undefined {
     const candidates = this.opts.directory.liveNodes().filter((n) => !n.draining);
     const self = candidates.find((n) => n.id === this.opts.nodeId);
     if (candidates.length === 0) return undefined;
@@ -184,16 +195,6 @@ export class ClusterPlacement implements WorldPlacement {
   private async ownerAtWork(world: string): Promise<boolean> {
     const last = await this.opts.checkpoints.lastWrite(world);
     return last !== undefined && !last.released && this.opts.clock.wallMs() - last.atMs < this.opts.leaseTtlMs;
-  }
-
-  private configuredOrRunning(world: string): boolean {
-    return this.opts.configured.some((w) => w.name === world) || this.opts.directory.runningWorlds().some((w) => w.name === world);
-  }
-
-  private runningCount(): number {
-    const names = new Set(this.opts.directory.runningWorlds().map((w) => w.name));
-    for (const r of this.rooms.keys()) names.add(r);
-    return names.size;
   }
 
   /**
@@ -238,7 +239,7 @@ export class ClusterPlacement implements WorldPlacement {
     this.opts.countCommands(candidates.length);
     const held = (await multi.execAsPipeline()) as unknown as number[];
     for (const world of candidates.filter((_, i) => held[i] === 0)) {
-      if (this.placeFor(world)?.id !== this.opts.nodeId) continue;
+      if (this.placeFor()?.id !== this.opts.nodeId) continue;
       const outcome = await this.opts.host.claim(world).catch((err: unknown) => {
         this.opts.logger.log('warn', 'orphan_claim_failed', { world, err: String(err) });
         return null;

@@ -13,7 +13,7 @@
  */
 import type { Clock, TimerHandle } from '../../shared/clock.js';
 import type { Logger } from '../logger.js';
-import { hashSecret, newSecret } from '../sessions/secrets.js';
+import { hashSecretHex, newSecret } from '../sessions/secrets.js';
 import type { Claim, SessionPlayer, SessionRegistry } from '../sessions/session-registry.js';
 import { FencedWriteError } from './fence.js';
 import type { RedisConnection } from './redis-connection.js';
@@ -57,7 +57,7 @@ export class ClusterSessionRegistry implements SessionRegistry {
     const old = this.byPlayer.get(player.id);
     const token = newSecret();
     const record: SessionRecord = { playerId: player.id, world: this.opts.fence.world, name: player.name, character: player.character, chatAck: 0, awaySinceMs: 0 };
-    const tokenHash = hashHex(token);
+    const tokenHash = hashSecretHex(token);
     await this.guard(this.opts.store.put(this.opts.fence.now(), tokenHash, record));
     if (old) {
       this.stopGrace(old);
@@ -70,8 +70,8 @@ export class ClusterSessionRegistry implements SessionRegistry {
 
   async claim(token: string): Promise<Claim | undefined> {
     const next = newSecret();
-    const nextHash = hashHex(next);
-    const result = await this.guard(this.opts.store.resume(this.opts.fence.now(), hashHex(token), nextHash));
+    const nextHash = hashSecretHex(next);
+    const result = await this.guard(this.opts.store.resume(this.opts.fence.now(), hashSecretHex(token), nextHash));
     if (result.kind !== 'resumed') return undefined;
     const record = result.session;
     const held = this.byPlayer.get(record.playerId);
@@ -88,7 +88,7 @@ export class ClusterSessionRegistry implements SessionRegistry {
     const held = this.byPlayer.get(playerId);
     if (!held) return undefined;
     const token = newSecret();
-    const tokenHash = hashHex(token);
+    const tokenHash = hashSecretHex(token);
     await this.guard(this.opts.store.put(this.opts.fence.now(), tokenHash, held.record));
     this.endQuietly(held.tokenHash);
     this.stopGrace(held);
@@ -221,8 +221,4 @@ export class ClusterSessionRegistry implements SessionRegistry {
     if (t) this.opts.clock.clearTimeout(t);
     this.blindGrace.delete(playerId);
   }
-}
-
-function hashHex(token: string): string {
-  return hashSecret(token).toString('hex');
 }

@@ -8,6 +8,7 @@
 import type pg from 'pg';
 import type { BodyRecord } from '../game/room.js';
 import type { StoredChatLine } from '../store/store.js';
+import { chatLineColumns } from './chat-history.js';
 import { FencedWriteError, type Fence } from './fence.js';
 
 /** A body as the game hands it over (who it is, so the next owner can show it before its player resumes). */
@@ -103,12 +104,7 @@ export class WorldCheckpoints {
         writes.map((w) => w.atMs),
         writes.map((w) => w.json),
         lines.map((l) => l.world),
-        lines.map((l) => l.seq),
-        lines.map((l) => l.from),
-        lines.map((l) => l.clientId),
-        lines.map((l) => l.name),
-        lines.map((l) => l.text),
-        lines.map((l) => l.atMs),
+        ...chatLineColumns(lines),
       ],
     });
     const written = new Set(rows.map((r) => r.world));

@@ -14,7 +14,7 @@ import { ACCEPTED_VERSIONS, type Hello } from '../../shared/protocol.js';
 import type { ReplayPolicy } from '../chat/replay-policy.js';
 import { slowDown, type Admission as WorldCaps, type Refusal } from '../limits/admission.js';
 import type { Logger } from '../logger.js';
-import { hashSecret, newSecret, secretMatches } from '../sessions/secrets.js';
+import { hashSecret, hashSecretHex, newSecret, secretMatches } from '../sessions/secrets.js';
 import { NameTakenError, type ProfileRecord, type ProfileStore } from '../store/store.js';
 import type { Visit } from './member.js';
 import { nameKey } from './name-key.js';
@@ -114,7 +114,7 @@ export class Admission {
       accountToken = hello.accountToken ?? newSecret();
       const spawn = this.spawnPoint();
       try {
-        profile = await this.profiles.create({ name, nameKey: key, character: hello.character, x: spawn.x, y: spawn.y, accountTokenHash: hashSecret(accountToken).toString('hex') });
+        profile = await this.profiles.create({ name, nameKey: key, character: hello.character, x: spawn.x, y: spawn.y, accountTokenHash: hashSecretHex(accountToken) });
       } catch (err) {
         if (!(err instanceof NameTakenError)) throw err;
         port.send({ t: 'error', code: 'name_taken', message: `The name “${name}” was just taken. Please choose another.` });

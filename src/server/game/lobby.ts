@@ -16,6 +16,7 @@ import type { Logger } from '../logger.js';
 import type { BroadcastStats } from './state-broadcaster.js';
 import type { PlayerPort } from './player-port.js';
 import type { Room } from './room.js';
+import { sendMoved } from './send-moved.js';
 import type { WorldPlacement } from './world-placement.js';
 
 export interface LobbyMetrics {
@@ -205,12 +206,6 @@ export class Lobby {
   private moved(port: PlayerPort, world: string, url: string): void {
     this.metrics?.redirected();
     this.logger.log('info', 'moved', { conn: port.connId, world, url });
-    if (port.protocolVersion >= 3) {
-      port.send({ t: 'moved', world, url });
-      port.close(CloseCode.Moved, 'moved');
-    } else {
-      // Older clients know no `moved`: the reason says where, for a person reading a log.
-      port.close(CloseCode.Moved, `world ${world} runs at ${url}`.slice(0, 120));
-    }
+    sendMoved(port, world, url);
   }
 }

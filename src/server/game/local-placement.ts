@@ -5,11 +5,10 @@
  * empty for `emptyCloseMs`. A profile is in one world at a time (lobby.ts moves it).
  */
 import type { Clock } from '../../shared/clock.js';
-import { overflowWorldName } from '../../shared/world-names.js';
 import type { Logger } from '../logger.js';
 import type { LocalSessionRegistry } from '../sessions/local-session-registry.js';
 import type { Room } from './room.js';
-import type { WorldLocation, WorldPlacement, WorldSummary } from './world-placement.js';
+import { quickJoinWorld, type WorldLocation, type WorldPlacement, type WorldSummary } from './world-placement.js';
 
 export interface WorldSpec {
   readonly name: string;
@@ -52,16 +51,10 @@ export class LocalPlacement implements WorldPlacement {
   }
 
   async quickJoin(): Promise<string> {
-    for (const spec of this.opts.configured) {
-      const room = this.rooms.get(spec.name);
-      if (!room || room.playerCount < room.capacity) return spec.name;
-    }
-    const base = this.opts.configured[0]!.name;
-    for (let n = 2; ; n++) {
-      const name = overflowWorldName(base, n);
+    return quickJoinWorld(this.opts.configured, (name) => {
       const room = this.rooms.get(name);
-      if (!room || room.playerCount < room.capacity) return name;
-    }
+      return !room || room.playerCount < room.capacity;
+    });
   }
 
   async locate(world: string): Promise<WorldLocation> {

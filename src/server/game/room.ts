@@ -44,6 +44,7 @@ import { LocalFanOut, type FanOut } from './fan-out.js';
 import type { Member, Visit } from './member.js';
 import type { PlayerPort } from './player-port.js';
 import { Presence, type LeaveReason } from './presence.js';
+import { sendMoved } from './send-moved.js';
 import { PositionKeeper } from './position-keeper.js';
 import { RoomChat, chatBytes } from './room-chat.js';
 import { WELCOME_PLAYERS, rosterSource, splitNearest } from './roster-welcome.js';
@@ -134,7 +135,7 @@ export class Room {
     private readonly storage: Storage,
     private readonly clock: Clock,
     private readonly logger: Logger,
-    random: () => number = Math.random,
+    private readonly random: () => number = Math.random,
     seams: RoomSeams = {},
   ) {
     this.name = opts.world ?? DEFAULT_WORLD;
@@ -152,7 +153,7 @@ export class Room {
       addressJoinsPerSecond: joinsPerMinute / 60,
     });
     this.grace = new GraceLedger(opts.maxGracePerAddress ?? 8);
-    this.admission = new Admission(opts.password, this.passwordAttempts, storage.profiles, () => this.world.spawnPoint(random), clock, logger, {
+    this.admission = new Admission(opts.password, this.passwordAttempts, storage.profiles, () => this.world.spawnPoint(this.random), clock, logger, {
       caps: new WorldCaps({ maxPlayers: opts.maxPlayers ?? 5000, newProfilesPerAddressHour: opts.newProfilesPerAddressHour ?? 20 }),
       rates: this.replay,
       bodies: () => this.members.size,
@@ -462,11 +463,8 @@ export class Room {
     for (const m of this.members.values()) {
       const port = m.port;
       if (!port) continue;
-      if (next && port.protocolVersion >= 3) {
-        port.send({ t: 'moved', world: next.world, url: next.url });
-        port.close(CloseCode.Moved, 'moved');
-      } else if (next) {
-        port.close(CloseCode.Moved, `world ${next.world} runs at ${next.url}`.slice(0, 120));
+      if (next) {
+        sendMoved(port, next.world, next.url);
       } else {
         port.send({ t: 'restarting', retryAfterMs });
         port.close(CloseCode.ServerRestarting, 'world moving to another server');
@@ -478,7 +476,7 @@ export class Room {
   private async bodyFromProfile(playerId: number, who: { name: string; character: number }): Promise<Member | undefined> {
     const profile = await this.storage.profiles.findById(playerId);
     if (this.members.has(playerId)) return this.members.get(playerId);
-    const at = profile ?? { ...this.world.spawnPoint(Math.random), facing: 0 };
+    const at = profile ?? { ...this.world.spawnPoint(this.random), facing: 0 };
     return this.addAway(playerId, who.name, who.character, at.x, at.y, at.facing as Facing);
   }
 

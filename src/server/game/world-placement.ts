@@ -5,6 +5,7 @@
  * from its own rooms (local-placement.ts); a cluster node answers from the cluster's directory
  * and leases (server/cluster/), which is why every answer may wait.
  */
+import { overflowWorldName } from '../../shared/world-names.js';
 import type { Room } from './room.js';
 
 export interface WorldSummary {
@@ -39,4 +40,18 @@ export interface WorldPlacement {
    * always.
    */
   mayRun?(room: Room): boolean;
+}
+
+/**
+ * Where a quick join goes, the same in one process and in a cluster: the first configured world
+ * with room, in the order configured, else the first overflow world of the first one (`lobby-2`,
+ * `lobby-3`, ...) with room. `hasRoom` answers for a world by name (one not running has room).
+ */
+export function quickJoinWorld(configured: ReadonlyArray<{ readonly name: string }>, hasRoom: (world: string) => boolean): string {
+  for (const w of configured) if (hasRoom(w.name)) return w.name;
+  const base = configured[0]!.name;
+  for (let n = 2; ; n++) {
+    const name = overflowWorldName(base, n);
+    if (hasRoom(name)) return name;
+  }
 }

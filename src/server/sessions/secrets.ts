@@ -10,6 +10,11 @@ export function hashSecret(secret: string): Buffer {
   return createHash('sha256').update(secret).digest();
 }
 
+/** The hash as stored and as keys are made of it (hex). */
+export function hashSecretHex(secret: string): string {
+  return hashSecret(secret).toString('hex');
+}
+
 export function secretMatches(secret: string, expectedHashHex: string): boolean {
   const expected = Buffer.from(expectedHashHex, 'hex');
   const actual = hashSecret(secret);
