@@ -118,6 +118,9 @@ export async function startTestCluster(opts: ClusterOptions = {}): Promise<TestC
   }
   await Promise.all(nodes.map((n) => n.start()));
   const wsUrls = () => nodes.map((n) => n.wsUrl);
+  // Nodes started side by side see each other only from their next heartbeat on (up to a second
+  // later): until every node lists the whole cluster, a welcome or /worlds may list fewer nodes.
+  await Promise.all(nodes.map((n) => seesAll(n, wsUrls())));
   const cluster: TestCluster = {
     db,
     redisUrl,
@@ -303,4 +306,16 @@ export function ownershipViolations(logs: ReadonlyArray<LogLine & { node: string
     }
   }
   return problems;
+}
+
+/** Resolves once the node's /worlds lists every one of `urls` (its directory sees them all). */
+async function seesAll(node: NodeProcess, urls: readonly string[], ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const res = await fetch(`${node.httpUrl}/worlds`);
+    const list = (await res.json()) as { nodes?: string[] };
+    if (urls.every((u) => list.nodes?.includes(u))) return;
+    if (Date.now() > deadline) throw new Error(`node ${node.id} lists ${JSON.stringify(list.nodes)} after ${ms} ms, not all of ${JSON.stringify(urls)}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
